@@ -1,0 +1,22 @@
+/* What every handler may reach: configuration, the store, the working
+ * calendar's office hours and the metrics. Built by main, read-only while
+ * serving, so shared by all threads without locks. */
+#ifndef LINLI_APP_H
+#define LINLI_APP_H
+
+#include "config.h"
+#include "store/store.h"
+#include "util/worktime.h"
+
+#define LINLI_VERSION "0.1.0"
+
+struct metrics;
+
+struct app {
+	struct config cfg;
+	struct store *store;
+	struct office_hours office;
+	struct metrics *metrics; /* set by server_start */
+};
+
+#endif

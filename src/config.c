@@ -1,0 +1,160 @@
+/* Configuration keys and the three sources that set them. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+#include "util/log.h"
+#include "util/worktime.h"
+
+const struct config_key config_keys[] = {
+	{"db", "database URL: sqlite:PATH (default sqlite:var/linli.db)"},
+	{"listen", "address to serve on, host:port (default 127.0.0.1:8080; port 0 picks one)"},
+	{"web", "directory of the built console (default web/dist)"},
+	{"threads", "HTTP worker threads (default 16)"},
+	{"max_connections", "simultaneous connections (default 1024)"},
+	{"log_level", "debug, info, warn or error (default info)"},
+	{"office_hours", "office hours of a working day (default 08:30-12:00,14:00-17:30)"},
+	{"timezone", "the district's zone (default Asia/Shanghai)"},
+	{NULL, NULL},
+};
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->db, sizeof c->db, "sqlite:var/linli.db");
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	snprintf(c->web, sizeof c->web, "web/dist");
+	c->threads = 16;
+	c->max_connections = LIMIT_CONNECTIONS;
+	snprintf(c->log_level, sizeof c->log_level, "info");
+	snprintf(c->office_hours, sizeof c->office_hours, "08:30-12:00,14:00-17:30");
+	snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
+}
+
+bool config_has_key(const char *key)
+{
+	for (const struct config_key *k = config_keys; k->name; k++)
+		if (strcmp(k->name, key) == 0)
+			return true;
+	return false;
+}
+
+static enum err set_text(char *dst, size_t cap, const char *key, const char *v, struct errinfo *ei)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n >= cap)
+		return err_set(ei, ERR_INVALID, key, "%s must be 1..%zu characters", key, cap - 1);
+	memcpy(dst, v, n + 1);
+	return ERR_OK;
+}
+
+static enum err set_int(int *dst, const char *key, const char *v, long lo, long hi,
+                        struct errinfo *ei)
+{
+	char *end = NULL;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (errno || end == v || *end != '\0' || x < lo || x > hi)
+		return err_set(ei, ERR_INVALID, key, "%s must be an integer %ld..%ld", key, lo, hi);
+	*dst = (int)x;
+	return ERR_OK;
+}
+
+enum err config_set(struct config *c, const char *key, const char *v, struct errinfo *ei)
+{
+	if (strcmp(key, "db") == 0)
+		return set_text(c->db, sizeof c->db, key, v, ei);
+	if (strcmp(key, "listen") == 0)
+		return set_text(c->listen, sizeof c->listen, key, v, ei);
+	if (strcmp(key, "web") == 0)
+		return set_text(c->web, sizeof c->web, key, v, ei);
+	if (strcmp(key, "threads") == 0)
+		return set_int(&c->threads, key, v, 1, 256, ei);
+	if (strcmp(key, "max_connections") == 0)
+		return set_int(&c->max_connections, key, v, 1, 65536, ei);
+	if (strcmp(key, "log_level") == 0) {
+		enum log_level l;
+		if (log_level_parse(v, &l) != 0)
+			return err_set(ei, ERR_INVALID, key, "log_level must be debug, info, warn or error");
+		return set_text(c->log_level, sizeof c->log_level, key, v, ei);
+	}
+	if (strcmp(key, "office_hours") == 0) {
+		struct office_hours oh;
+		if (office_hours_parse(v, &oh) != ERR_OK)
+			return err_set(ei, ERR_INVALID, key, "office_hours must look like 08:30-12:00,14:00-17:30");
+		return set_text(c->office_hours, sizeof c->office_hours, key, v, ei);
+	}
+	if (strcmp(key, "timezone") == 0) {
+		int off;
+		if (tz_parse(v, &off) != ERR_OK)
+			return err_set(ei, ERR_INVALID, key, "timezone must be Asia/Shanghai, UTC or an offset like +08:00");
+		return set_text(c->timezone, sizeof c->timezone, key, v, ei);
+	}
+	return err_set(ei, ERR_INVALID, key, "unknown setting %s", key);
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+enum err config_load_file(struct config *c, const char *path, struct errinfo *ei)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return err_set(ei, ERR_INVALID, "config", "cannot read %s: %s", path, strerror(errno));
+	char line[2048];
+	int lineno = 0;
+	enum err rc = ERR_OK;
+	while (rc == ERR_OK && fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash != NULL)
+			*hash = '\0';
+		char *s = trim(line);
+		if (*s == '\0')
+			continue;
+		char *eq = strchr(s, '=');
+		if (eq == NULL) {
+			rc = err_set(ei, ERR_INVALID, "config", "%s:%d: expected key = value", path, lineno);
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(s), *val = trim(eq + 1);
+		struct errinfo e2;
+		rc = config_set(c, key, val, &e2);
+		if (rc != ERR_OK)
+			rc = err_set(ei, rc, e2.field, "%s:%d: %s", path, lineno, e2.message);
+	}
+	fclose(f);
+	return rc;
+}
+
+enum err config_load_env(struct config *c, struct errinfo *ei)
+{
+	for (const struct config_key *k = config_keys; k->name; k++) {
+		char var[64] = "LINLI_";
+		size_t n = strlen(var);
+		for (const char *p = k->name; *p && n < sizeof var - 1; p++)
+			var[n++] = (char)toupper((unsigned char)*p);
+		var[n] = '\0';
+		const char *v = getenv(var);
+		if (v == NULL)
+			continue;
+		struct errinfo e2;
+		enum err rc = config_set(c, k->name, v, &e2);
+		if (rc != ERR_OK)
+			return err_set(ei, rc, e2.field, "%s: %s", var, e2.message);
+	}
+	return ERR_OK;
+}

@@ -1,0 +1,39 @@
+/* Configuration: defaults, then a file (`--config PATH` or LINLI_CONFIG),
+ * then LINLI_* environment variables, then the command line, which wins.
+ * One table of keys serves all four, so a key cannot exist in one and not
+ * another. Not thread-safe while loading; read-only afterwards. */
+#ifndef LINLI_CONFIG_H
+#define LINLI_CONFIG_H
+
+#include <stdbool.h>
+
+#include "util/err.h"
+
+struct config {
+	char db[1024];          /* sqlite:PATH or postgres://… */
+	char listen[128];       /* host:port; port 0 picks a free one */
+	char web[1024];         /* directory of the built console */
+	int threads;            /* HTTP worker threads */
+	int max_connections;
+	char log_level[16];
+	char office_hours[128]; /* "08:30-12:00,14:00-17:30" */
+	char timezone[64];      /* "Asia/Shanghai" or "+08:00" */
+};
+
+struct config_key {
+	const char *name; /* file key, --name, LINLI_NAME */
+	const char *help;
+};
+/* NULL-terminated list, for --help. */
+extern const struct config_key config_keys[];
+
+void config_defaults(struct config *c);
+/* Sets one key from text; ERR_INVALID naming the key for unknown keys or bad values. */
+enum err config_set(struct config *c, const char *key, const char *value, struct errinfo *ei);
+bool config_has_key(const char *key);
+/* Reads "key = value" lines; '#' starts a comment. */
+enum err config_load_file(struct config *c, const char *path, struct errinfo *ei);
+/* Applies every LINLI_<KEY> variable that is set. */
+enum err config_load_env(struct config *c, struct errinfo *ei);
+
+#endif

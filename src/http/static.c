@@ -1,0 +1,140 @@
+/* Static files of the built console. The path is checked segment by
+ * segment (no "..", ".", hidden or backslashed names), then resolved with
+ * realpath and served only if it still lies inside the web root, so
+ * neither encoded dots nor symlinks lead outside it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/limits.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "http/server_impl.h"
+
+static const struct {
+	const char *ext;
+	const char *type;
+} mime_types[] = {
+	{".html", "text/html; charset=utf-8"},
+	{".js", "text/javascript; charset=utf-8"},
+	{".mjs", "text/javascript; charset=utf-8"},
+	{".css", "text/css; charset=utf-8"},
+	{".json", "application/json"},
+	{".map", "application/json"},
+	{".svg", "image/svg+xml"},
+	{".png", "image/png"},
+	{".jpg", "image/jpeg"},
+	{".jpeg", "image/jpeg"},
+	{".gif", "image/gif"},
+	{".webp", "image/webp"},
+	{".ico", "image/x-icon"},
+	{".woff", "font/woff"},
+	{".woff2", "font/woff2"},
+	{".ttf", "font/ttf"},
+	{".txt", "text/plain; charset=utf-8"},
+	{".webmanifest", "application/manifest+json"},
+	{".xml", "application/xml"},
+	{".wasm", "application/wasm"},
+};
+
+static const char *mime_type(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	if (dot != NULL && strchr(dot, '/') == NULL)
+		for (size_t i = 0; i < sizeof mime_types / sizeof mime_types[0]; i++)
+			if (strcasecmp(dot, mime_types[i].ext) == 0)
+				return mime_types[i].type;
+	return "application/octet-stream";
+}
+
+/* True if every segment is an ordinary name. */
+static bool path_safe(const char *p)
+{
+	if (p[0] != '/' || strchr(p, '\\') != NULL || strstr(p, "%00") != NULL)
+		return false;
+	while (*p == '/') {
+		p++;
+		const char *end = strchrnul(p, '/');
+		size_t n = (size_t)(end - p);
+		if (n > 0 && p[0] == '.')
+			return false; /* "..", ".", ".env", ".git" */
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] < 0x20)
+				return false;
+		p = end;
+	}
+	return *p == '\0';
+}
+
+/* The last segment names a file (has an extension) rather than a console route. */
+static bool looks_like_file(const char *p)
+{
+	const char *last = strrchr(p, '/');
+	return last != NULL && strchr(last, '.') != NULL;
+}
+
+static bool send_file(struct req *r, const char *full, const char *cache)
+{
+	struct server *s = r->srv;
+	char resolved[PATH_MAX];
+	if (realpath(full, resolved) == NULL)
+		return false;
+	if (strncmp(resolved, s->web_root, s->web_root_len) != 0 ||
+	    (resolved[s->web_root_len] != '/' && resolved[s->web_root_len] != '\0'))
+		return false; /* a symlink out of the web root */
+	int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (resp == NULL) {
+		close(fd);
+		return false;
+	}
+	MHD_add_response_header(resp, "Content-Type", mime_type(resolved));
+	MHD_add_response_header(resp, "Cache-Control", cache);
+	req_queue(r, MHD_HTTP_OK, resp);
+	return true;
+}
+
+void static_serve(struct req *r)
+{
+	struct server *s = r->srv;
+	if (s->web_root == NULL) {
+		reply_error(r, ERR_NOTFOUND, NULL, "the console is not built (run make)");
+		return;
+	}
+	if (!path_safe(r->path)) {
+		reply_error(r, ERR_NOTFOUND, NULL, "no such file");
+		return;
+	}
+	char full[PATH_MAX];
+	size_t plen = strlen(r->path);
+	if (s->web_root_len + plen + sizeof "/index.html" > sizeof full) {
+		reply_error(r, ERR_NOTFOUND, NULL, "no such file");
+		return;
+	}
+	/* Vite puts content-hashed names under /assets/: cache them for a year.
+	 * Everything else is revalidated so a new build shows at once. */
+	bool hashed = strncmp(r->path, "/assets/", 8) == 0;
+	memcpy(full, s->web_root, s->web_root_len);
+	memcpy(full + s->web_root_len, r->path, plen + 1);
+	if (strcmp(r->path, "/") != 0 &&
+	    send_file(r, full, hashed ? "public, max-age=31536000, immutable" : "no-cache"))
+		return;
+	if (looks_like_file(r->path) || hashed) {
+		reply_error(r, ERR_NOTFOUND, NULL, "no such file");
+		return;
+	}
+	/* A console route (/requests/123): the single-page app decides. */
+	memcpy(full + s->web_root_len, "/index.html", sizeof "/index.html");
+	if (!send_file(r, full, "no-cache"))
+		reply_error(r, ERR_NOTFOUND, NULL, "the console is not built (run make)");
+}

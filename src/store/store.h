@@ -1,0 +1,110 @@
+/* The one store interface. Above this header nothing knows which database
+ * runs: SQLite and PostgreSQL each fill a `struct store_ops` (store_impl.h).
+ *
+ * Reads run on a connection of the calling thread (SQLite: one per worker
+ * thread; PostgreSQL: from a pool). Writes are callbacks handed to the
+ * store: SQLite runs them on its single writer thread, several to a commit
+ * (group commit), and store_write returns only once that commit is durable.
+ * A write callback runs inside its own savepoint, so one failing callback
+ * rolls back alone and does not spoil the others in its group.
+ *
+ * SQL is written once, portable between SQLite and PostgreSQL, with `?`
+ * placeholders; the PostgreSQL backend numbers them. Thread-safe: a
+ * struct store is shared by all threads; a store_conn belongs to the one
+ * callback it was passed to and must not escape it. */
+#ifndef LINLI_STORE_H
+#define LINLI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct store;      /* opaque: one open database */
+struct store_conn; /* opaque: a connection lent to one callback */
+struct store_stmt; /* opaque: a prepared statement with its current result */
+
+enum store_type { STORE_NULL, STORE_INT, STORE_TEXT, STORE_REAL };
+
+/* One bound parameter. Text is not copied; it must outlive the query. */
+struct store_val {
+	enum store_type type;
+	int64_t i;
+	double r;
+	const char *s;
+	size_t len;
+};
+#define SV_NULL ((struct store_val){.type = STORE_NULL})
+#define SV_INT(x) ((struct store_val){.type = STORE_INT, .i = (x)})
+#define SV_REAL(x) ((struct store_val){.type = STORE_REAL, .r = (x)})
+#define SV_TEXT(x) ((struct store_val){.type = STORE_TEXT, .s = (x), .len = strlen(x)})
+#define SV_TEXTN(x, n) ((struct store_val){.type = STORE_TEXT, .s = (x), .len = (n)})
+
+struct store_options {
+	int readers;          /* expected reader threads (sizes pools) */
+	bool create;          /* create the database file if missing */
+};
+
+/* Counters for /metrics. Batch buckets: 1,2,4,…,256 and above. */
+#define STORE_BATCH_BUCKETS 10
+struct store_stats {
+	const char *backend;
+	int64_t queue_depth;
+	int64_t commits;
+	int64_t transactions;
+	int64_t failed_commits;
+	int64_t batch_bucket[STORE_BATCH_BUCKETS]; /* not cumulative */
+	int64_t batch_sum;
+};
+
+typedef enum err (*store_fn)(struct store_conn *c, void *arg, struct errinfo *ei);
+
+/* Opens "sqlite:PATH" (or "postgres://…" once that backend exists).
+ * ERR_INVALID for an unknown scheme, ERR_UNAVAIL if it cannot be opened. */
+enum err store_open(const char *url, const struct store_options *opt, struct store **out,
+                    struct errinfo *ei);
+/* Finishes queued writes, stops the writer, closes every connection. */
+void store_close(struct store *st);
+const char *store_backend(const struct store *st);
+
+/* Runs fn on a read connection. Writes inside fn are refused. */
+enum err store_read(struct store *st, store_fn fn, void *arg, struct errinfo *ei);
+/* Runs fn in a write transaction; returns after the commit is durable.
+ * fn's error rolls back fn's work only and is returned. ERR_UNAVAIL when the
+ * queue is full or the store is closing. */
+enum err store_write(struct store *st, store_fn fn, void *arg, struct errinfo *ei);
+/* Applies migrations not yet applied (src/store/migrations/<backend>/NNNN_*.sql,
+ * recorded in schema_migration). *applied gets how many ran. */
+enum err store_migrate(struct store *st, int *applied, struct errinfo *ei);
+/* The highest applied migration version, 0 for an empty database. */
+enum err store_schema_version(struct store *st, int *version, struct errinfo *ei);
+/* The newest migration this binary carries for the store's backend. */
+int store_schema_latest(const struct store *st);
+/* A cheap round trip (SELECT 1) on a read connection. */
+enum err store_ping(struct store *st);
+void store_get_stats(struct store *st, struct store_stats *out);
+
+/* --- statements, used only inside a store_fn ---------------------------- */
+
+/* Prepares (cached per connection, keyed by the sql text) and binds. The
+ * statement is busy until store_done; a second query of the same sql while
+ * one is busy gets a fresh statement. */
+enum err store_query(struct store_conn *c, const char *sql, const struct store_val *params,
+                     int nparams, struct store_stmt **out, struct errinfo *ei);
+/* Steps to the next row: 1 = a row, 0 = no more, <0 = -(enum err). */
+int store_next(struct store_stmt *s);
+bool store_col_null(struct store_stmt *s, int col);
+int64_t store_col_int(struct store_stmt *s, int col);
+double store_col_real(struct store_stmt *s, int col);
+/* Valid until the next store_next or store_done. Never NULL ("" for NULL). */
+const char *store_col_text(struct store_stmt *s, int col, size_t *len);
+/* Releases the statement for reuse. Always call it, also after errors. */
+void store_done(struct store_stmt *s);
+
+/* Runs a statement that returns no rows; *changes (if not NULL) gets the
+ * number of rows it changed. Unique violation → ERR_CONFLICT. */
+enum err store_exec(struct store_conn *c, const char *sql, const struct store_val *params,
+                    int nparams, int64_t *changes, struct errinfo *ei);
+
+#endif

@@ -1,0 +1,20 @@
+/* Files compiled into the binary by tools/embed.sh: migrations and the
+ * shipped holiday calendar. Names are repository paths. Data is NUL-terminated. */
+#ifndef LINLI_EMBEDDED_H
+#define LINLI_EMBEDDED_H
+
+#include <stddef.h>
+
+struct embedded_file {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+};
+
+/* Terminated by a row with name NULL; sorted by name. */
+extern const struct embedded_file embedded_files[];
+
+/* The file with this exact name, or NULL. */
+const struct embedded_file *embedded_find(const char *name);
+
+#endif

@@ -1,0 +1,245 @@
+// Browser tests of the web console: the real linli server (tests/lib/server.mjs)
+// serving web/dist, driven by Debian's chromium through playwright-core.
+//
+//   make web && cd /work/main && node --test tests/e2e/
+//
+// Screenshots of the last run: $TMPDIR/linli-console-desktop.png and -phone.png.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+import { startServer, api, root, bin } from '../lib/server.mjs';
+import zhCN from '../../web/src/i18n/zh-CN.js';
+import en from '../../web/src/i18n/en.js';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(join(root, 'web/dist/index.html')), 'web/dist is missing: run `make web` first');
+  assert.ok(existsSync(bin), `${bin} is missing: run \`make\` first`);
+  server = await startServer({});
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// A fresh browser context (no stored locale) and a page that records console
+// errors, uncaught exceptions, i18n warnings and CSP violations.
+async function openPage(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error') problems.push(`console error: ${text}`);
+    else if (msg.type() === 'warning' && /intlify|vue-i18n|\[Vue warn\]/i.test(text)) problems.push(`warning: ${text}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window.__cspViolations ||= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  // Ends the page's life; `allow` lists expected console errors (e.g. the
+  // browser's own "Failed to load resource" line for a deliberate 5xx).
+  page.finish = async (allow = []) => {
+    const csp = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
+    await context.close();
+    const left = problems.filter((p) => !allow.some((re) => re.test(p)));
+    assert.deepEqual(csp, [], 'no CSP violations');
+    assert.deepEqual(left, [], 'no console errors');
+  };
+  return page;
+}
+
+const text = async (locator) => (await locator.textContent()).trim();
+const byTest = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+function keys(obj, prefix = '') {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    (v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+test('zh-CN and en message files have the same keys', () => {
+  assert.deepEqual(keys(en).sort(), keys(zhCN).sort());
+});
+
+test('the console loads at / in zh-CN with the health summary', async () => {
+  const page = await openPage(DESKTOP);
+  const res = await page.goto(server.url + '/');
+  assert.equal(res.status(), 200);
+  const csp = res.headers()['content-security-policy'] || '';
+  assert.match(csp, /script-src 'self'/, 'the console is served with its Content-Security-Policy');
+
+  const summary = byTest(page, 'health-summary');
+  await byTest(summary, 'health-backend').waitFor();
+  assert.equal(await text(byTest(summary, 'health-backend')), 'sqlite');
+  assert.equal(await text(byTest(summary, 'health-status')), '正常');
+  assert.equal(await text(byTest(summary, 'health-store')), '正常');
+  assert.match(await text(byTest(summary, 'health-version')), /^\d+\.\d+\.\d+/);
+
+  assert.equal(await text(page.locator('.linli-brand-name')), '邻里');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.title(), '工作台 · 邻里');
+  assert.equal(await text(page.locator('h1')), '工作台');
+  // The side menu: 工作台 and 系统管理 › 系统状态, sections without pages hidden.
+  const menu = page.locator('.linli-aside');
+  assert.ok(await menu.isVisible());
+  assert.ok(await menu.getByText('工作台', { exact: true }).isVisible());
+  assert.ok(await menu.getByText('系统管理', { exact: true }).isVisible());
+  assert.ok(await menu.getByText('系统状态', { exact: true }).isVisible());
+  assert.equal(await menu.getByText('诉求办理').count(), 0);
+  // The accent colour is 党建红.
+  const primary = await page.evaluate(() =>
+    getComputedStyle(document.documentElement).getPropertyValue('--el-color-primary').trim().toLowerCase());
+  assert.equal(primary, '#c8102e');
+
+  await page.screenshot({ path: join(tmpdir(), 'linli-console-desktop.png'), fullPage: true });
+
+  // The summary's link leads to the status page without a reload.
+  await summary.getByText('查看详情').click();
+  await page.waitForURL('**/system/health');
+  await byTest(page, 'health-page').waitFor();
+  await page.finish();
+});
+
+test('a deep link to /system/health shows the status page', async () => {
+  const { body: health } = await api(server, 'GET', '/api/v1/health');
+  const page = await openPage(DESKTOP);
+  const res = await page.goto(server.url + '/system/health');
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-type'] || '', /text\/html/);
+
+  await byTest(page, 'health-version').waitFor();
+  assert.equal(await text(byTest(page, 'health-version')), health.version);
+  assert.equal(await text(byTest(page, 'health-backend')), health.backend);
+  assert.match(await text(byTest(page, 'health-time')), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  assert.equal(await text(page.locator('h1')), '系统状态');
+  assert.equal(await page.title(), '系统状态 · 邻里');
+  const crumbs = await page.locator('.linli-breadcrumb').innerText();
+  assert.match(crumbs.replace(/\s+/g, ''), /工作台\/系统管理\/系统状态/);
+  assert.ok(await page.locator('.linli-aside .el-menu-item.is-active').getByText('系统状态').isVisible());
+
+  // Refresh asks again and shows a new check time.
+  const before = await text(byTest(page, 'health-checked-at'));
+  await page.waitForTimeout(1100);
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/health'));
+  await byTest(page, 'health-refresh').click();
+  await answered;
+  await page.waitForFunction((b) =>
+    document.querySelector('[data-testid="health-checked-at"]')?.textContent.trim() !== b, before);
+  await page.finish();
+});
+
+test('switching to English changes the labels and is remembered', async () => {
+  const page = await openPage(DESKTOP);
+  await page.goto(server.url + '/');
+  await byTest(page, 'health-backend').waitFor();
+  await page.locator('.linli-locale-button').click();
+  await page.getByRole('menuitem', { name: 'English' }).click();
+  await page.locator('h1', { hasText: 'Workbench' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  const menu = page.locator('.linli-aside');
+  assert.ok(await menu.getByText('Administration', { exact: true }).isVisible());
+  assert.ok(await menu.getByText('System status', { exact: true }).isVisible());
+  assert.equal(await text(byTest(page, 'health-status')), 'OK');
+  assert.equal(await page.title(), 'Workbench · Linli 邻里');
+
+  await page.reload();
+  await page.locator('h1', { hasText: 'Workbench' }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('linli.locale')), 'en');
+
+  await page.locator('.linli-locale-button').click();
+  await page.getByRole('menuitem', { name: '简体中文' }).click();
+  await page.locator('h1', { hasText: '工作台' }).waitFor();
+  await page.finish();
+});
+
+test('at phone width the menu is a drawer opened by a button', async () => {
+  const page = await openPage(PHONE);
+  await page.goto(server.url + '/');
+  await byTest(page, 'health-backend').waitFor();
+  assert.equal(await page.locator('.linli-aside').count(), 0, 'no side bar on a phone');
+  assert.equal(await page.locator('.linli-drawer').isVisible(), false);
+  // Nothing wider than the screen.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+  await page.screenshot({ path: join(tmpdir(), 'linli-console-phone.png'), fullPage: true });
+
+  await page.getByRole('button', { name: '打开菜单' }).click();
+  const drawer = page.locator('.linli-drawer');
+  await drawer.waitFor({ state: 'visible' });
+  await drawer.getByText('系统状态', { exact: true }).click();
+  await page.waitForURL('**/system/health');
+  await drawer.waitFor({ state: 'hidden' });
+  await byTest(page, 'health-version').waitFor();
+  await page.screenshot({ path: join(tmpdir(), 'linli-console-phone-health.png'), fullPage: true });
+  await page.finish();
+});
+
+test('a failure shows a friendly message and the request id, and retry recovers', async () => {
+  const page = await openPage(DESKTOP);
+  let fail = true;
+  await page.route('**/api/v1/health', (route) => (fail
+    ? route.fulfill({
+      status: 500,
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-test-0042' },
+      body: JSON.stringify({ error: { code: 'internal', message: 'sqlite3_step: disk I/O error' } }),
+    })
+    : route.continue()));
+  await page.goto(server.url + '/system/health');
+  await byTest(page, 'error-message').waitFor();
+  assert.equal(await text(byTest(page, 'error-message')), zhCN.errors.server);
+  assert.equal(await text(byTest(page, 'error-request-id')), 'req-test-0042');
+  assert.doesNotMatch(await page.locator('body').innerText(), /sqlite3_step|disk I\/O/);
+
+  fail = false;
+  await page.getByRole('button', { name: '重试' }).click();
+  await byTest(page, 'health-version').waitFor();
+  assert.equal(await byTest(page, 'error-message').count(), 0);
+  await page.finish([/Failed to load resource: the server responded with a status of 500/]);
+});
+
+test('a degraded store (503) shows as degraded, not as an error', async () => {
+  const page = await openPage(DESKTOP);
+  await page.route('**/api/v1/health', (route) => route.fulfill({
+    status: 503,
+    headers: { 'content-type': 'application/json', 'x-request-id': 'req-test-0503' },
+    body: JSON.stringify({ status: 'degraded', version: '0.1.0', backend: 'sqlite', store: 'error',
+      time: '2026-11-23T08:00:00+08:00' }),
+  }));
+  await page.goto(server.url + '/system/health');
+  await byTest(page, 'health-status').waitFor();
+  assert.equal(await text(byTest(page, 'health-status')), '降级');
+  assert.equal(await text(byTest(page, 'health-store')), '异常');
+  assert.equal(await text(byTest(page, 'health-time')), '2026-11-23 08:00:00 (UTC+08:00)');
+  assert.ok(await page.getByText(zhCN.health.degradedHint).isVisible());
+  await page.finish([/Failed to load resource: the server responded with a status of 503/]);
+});
+
+test('an unknown console path shows the not-found page inside the console', async () => {
+  const page = await openPage(DESKTOP);
+  // The server may answer an unknown path with index.html as 200 or as 404;
+  // either way the console shows its own not-found page.
+  await page.goto(server.url + '/no/such/page');
+  await page.locator('.el-result__title', { hasText: '页面不存在' }).waitFor();
+  await page.getByRole('link', { name: '返回工作台' }).click();
+  await page.waitForURL(server.url + '/');
+  await byTest(page, 'health-backend').waitFor();
+  await page.finish([/Failed to load resource: the server responded with a status of 404/]);
+});

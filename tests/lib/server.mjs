@@ -1,0 +1,74 @@
+// Starts the real linli binary for API and browser tests: a fresh database in
+// a temporary directory, a free loopback port chosen by the server itself
+// (--listen 127.0.0.1:0), and a wait until it says where it listens.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const bin = process.env.LINLI_BIN || join(root, 'build/linli');
+
+// Runs `linli ARGS` to completion and returns {status, stdout, stderr}.
+export function linli(args, opts = {}) {
+  const r = spawnSync(bin, args, { encoding: 'utf8', timeout: 120000, ...opts });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Starts a server. opts: {demo, dir (reuse a database directory), args, env}.
+// Returns {url, dir, db, proc, logs(), stop(), kill(), restart()}.
+export async function startServer(opts = {}) {
+  const dir = opts.dir || mkdtempSync(join(tmpdir(), 'linli-test-'));
+  const db = opts.db || `sqlite:${join(dir, 'linli.db')}`;
+  if (!opts.dir) {
+    const init = linli(['init', '--db', db, ...(opts.demo ? ['--demo'] : [])]);
+    if (init.status !== 0) throw new Error(`linli init failed: ${init.stderr}`);
+  }
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0',
+    '--web', opts.web || join(root, 'web/dist'), ...(opts.args || [])];
+  const proc = spawn(bin, args, { env: { ...process.env, ...(opts.env || {}) },
+    stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${log}`)), 15000);
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = log.match(/"msg":"listening"[^\n]*"listen":"([^"]+)"/);
+      if (m) { clearTimeout(timer); ok(`http://${m[1]}`); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}:\n${log}`)); });
+  });
+  proc.removeAllListeners('exit');
+  const exited = new Promise((ok) => proc.on('exit', (code, sig) => ok({ code, sig })));
+  const server = {
+    url, dir, db, proc, exited,
+    logs: () => log,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const r = await exited;
+      if (!opts.keep && !opts.dir) rmSync(dir, { recursive: true, force: true });
+      return r;
+    },
+    async kill() {
+      proc.kill('SIGKILL');
+      return exited;
+    },
+  };
+  return server;
+}
+
+// fetch against a server, returning {status, headers, body (parsed JSON or text)}.
+export async function api(server, method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!('content-type' in init.headers)) init.headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(server.url + path, init);
+  const text = await res.text();
+  let parsed = text;
+  if ((res.headers.get('content-type') || '').includes('json')) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed };
+}

@@ -1,0 +1,133 @@
+// A small client for linli's JSON API under /api/v1.
+//
+//   import { api } from '@/api.js'
+//   const health = await api.get('/health', { accept: [503] })
+//   await api.post('/requests', { title: '…' })
+//
+// Bodies go out and come back as JSON. A failed call throws an ApiError that
+// carries the server's error shape {"error":{"code","message","field"}} as
+// .code/.message/.field, the HTTP .status (0 when the server was not reached)
+// and the response's X-Request-Id as .requestId, so a page can show a friendly
+// message and the id a system administrator can find in the server's log.
+
+export const API_BASE = '/api/v1';
+const DEFAULT_TIMEOUT_MS = 30000;
+
+export class ApiError extends Error {
+  constructor({ status = 0, code = 'error', message = '', field = null, requestId = null, cause } = {}) {
+    super(message || code, cause ? { cause } : undefined);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.requestId = requestId;
+  }
+}
+
+function buildUrl(path, query) {
+  const url = new URL(API_BASE + (path.startsWith('/') ? path : `/${path}`), window.location.origin);
+  if (query) {
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === null || v === '') continue;
+      if (Array.isArray(v)) v.forEach((x) => url.searchParams.append(k, String(x)));
+      else url.searchParams.set(k, String(v));
+    }
+  }
+  return url.pathname + url.search;
+}
+
+// request(method, path, {body, query, headers, accept, signal, timeout})
+//   accept: extra HTTP statuses whose JSON body is a normal answer (e.g. the
+//   health check's 503 "degraded"), returned instead of thrown.
+export async function request(method, path, opts = {}) {
+  const { body, query, headers = {}, accept = [], signal, timeout = DEFAULT_TIMEOUT_MS } = opts;
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', ...headers },
+  };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['Content-Type'] = 'application/json';
+  }
+
+  const ctrl = new AbortController();
+  let timedOut = false;
+  const timer = timeout > 0 ? setTimeout(() => { timedOut = true; ctrl.abort(); }, timeout) : null;
+  const onAbort = () => ctrl.abort();
+  if (signal) {
+    if (signal.aborted) ctrl.abort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  }
+  init.signal = ctrl.signal;
+
+  let res;
+  let text;
+  try {
+    res = await fetch(buildUrl(path, query), init);
+    text = await res.text();
+  } catch (e) {
+    if (signal?.aborted) throw e; // the caller cancelled: let it see its AbortError
+    throw new ApiError({
+      status: res ? res.status : 0,
+      code: timedOut ? 'timeout' : 'network',
+      message: timedOut ? 'request timed out' : 'network error',
+      requestId: res ? res.headers.get('X-Request-Id') : null,
+      cause: e,
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  const requestId = res.headers.get('X-Request-Id');
+  let data = null;
+  if (text) {
+    const type = res.headers.get('Content-Type') || '';
+    if (type.includes('json')) {
+      try {
+        data = JSON.parse(text);
+      } catch (e) {
+        throw new ApiError({ status: res.status, code: 'bad_response', message: 'response is not valid JSON', requestId, cause: e });
+      }
+    } else if (res.ok) {
+      throw new ApiError({ status: res.status, code: 'bad_response', message: `unexpected content type ${type || '(none)'}`, requestId });
+    }
+  }
+
+  if (res.ok || accept.includes(res.status)) return data;
+
+  const err = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? data.error : {};
+  throw new ApiError({
+    status: res.status,
+    code: typeof err.code === 'string' && err.code ? err.code : `http_${res.status}`,
+    message: typeof err.message === 'string' ? err.message : res.statusText,
+    field: typeof err.field === 'string' ? err.field : null,
+    requestId,
+  });
+}
+
+export const api = {
+  get: (path, opts) => request('GET', path, opts),
+  post: (path, body, opts) => request('POST', path, { ...opts, body }),
+  put: (path, body, opts) => request('PUT', path, { ...opts, body }),
+  patch: (path, body, opts) => request('PATCH', path, { ...opts, body }),
+  delete: (path, opts) => request('DELETE', path, opts),
+};
+
+// The i18n key of a friendly message for an error (never the raw text).
+export function errorMessageKey(e) {
+  if (!(e instanceof ApiError)) return 'errors.generic';
+  if (e.code === 'network') return 'errors.network';
+  if (e.code === 'timeout') return 'errors.timeout';
+  if (e.code === 'bad_response') return 'errors.badResponse';
+  switch (e.status) {
+    case 400: case 422: return 'errors.invalid';
+    case 401: return 'errors.unauthorized';
+    case 403: return 'errors.forbidden';
+    case 404: return 'errors.notFound';
+    case 409: case 412: return 'errors.conflict';
+    case 429: return 'errors.tooMany';
+    default: return e.status >= 500 ? 'errors.server' : 'errors.generic';
+  }
+}

@@ -1,0 +1,51 @@
+// The side menu, in the order of shared/UI.md's menu table. Every section is
+// declared here so a feature adds its page in the right place:
+//
+//   { name: 'requestQueue', titleKey: 'menu.requestQueue', caps: ['request.handle'] }
+//
+// where name is the vue-router route name (see router.js) and titleKey an i18n
+// key in i18n/zh-CN.js and en.js. A section with no items is not shown. `caps`
+// is kept for the capability filtering that arrives with accounts; nothing
+// reads it yet.
+import {
+  House, Phone, Present, Flag, ChatLineRound, Warning, Finished,
+  OfficeBuilding, DataAnalysis, Setting,
+} from '@element-plus/icons-vue';
+
+export const menu = [
+  // A section with a route of its own and no items is a single entry.
+  { key: 'workbench', titleKey: 'menu.workbench', icon: House, route: 'workbench' },
+  { key: 'requests', titleKey: 'menu.requests', icon: Phone, items: [] },
+  { key: 'wishes', titleKey: 'menu.wishes', icon: Present, items: [] },
+  { key: 'party', titleKey: 'menu.party', icon: Flag, items: [] },
+  { key: 'deliberation', titleKey: 'menu.deliberation', icon: ChatLineRound, items: [] },
+  { key: 'safety', titleKey: 'menu.safety', icon: Warning, items: [] },
+  { key: 'tasks', titleKey: 'menu.tasks', icon: Finished, items: [] },
+  { key: 'registers', titleKey: 'menu.registers', icon: OfficeBuilding, items: [] },
+  { key: 'dashboard', titleKey: 'menu.dashboard', icon: DataAnalysis, items: [] },
+  {
+    key: 'admin', titleKey: 'menu.admin', icon: Setting,
+    items: [
+      { name: 'systemHealth', titleKey: 'menu.systemHealth' },
+    ],
+  },
+];
+
+// The menu as the current user sees it. `can(caps)` will decide per item once
+// accounts exist; for now everything that has a page is shown.
+export function visibleMenu(can = () => true) {
+  return menu
+    .map((s) => (s.items ? { ...s, items: s.items.filter((i) => can(i.caps || [])) } : s))
+    .filter((s) => s.route || s.items.length > 0);
+}
+
+// The menu trail to a route name: [section, item] or [section], or [] when the
+// route is not in the menu.
+export function menuTrail(routeName) {
+  for (const s of menu) {
+    if (s.route === routeName) return [s];
+    const item = s.items?.find((i) => i.name === routeName);
+    if (item) return [s, item];
+  }
+  return [];
+}

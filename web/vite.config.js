@@ -1,0 +1,40 @@
+// Vite build for the linli console. `npm run build` writes web/dist (index.html
+// plus hashed files under dist/assets/), which the linli server serves, falling
+// back to index.html for console routes. `npm run dev` serves the sources with
+// hot reload and forwards the API to a running linli (LINLI_URL, default
+// http://127.0.0.1:8080).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const target = process.env.LINLI_URL || 'http://127.0.0.1:8080';
+const proxy = Object.fromEntries(['/api', '/metrics', '/open311'].map((p) => [p, { target }]));
+
+export default defineConfig({
+  base: '/',
+  plugins: [vue()],
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  define: {
+    __APP_VERSION__: JSON.stringify(pkg.version),
+    // vue-i18n: Composition API only, no devtools hooks in production; the
+    // message compiler stays (it evaluates without eval, so the CSP holds).
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+    __VUE_PROD_DEVTOOLS__: false,
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: false,
+  },
+  server: { host: '127.0.0.1', port: 5173, proxy },
+  preview: { host: '127.0.0.1', port: 4173, proxy },
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    emptyOutDir: true,
+    target: 'es2020',
+    // No inlined data: URLs for scripts; small images may still be inlined
+    // (the CSP allows img-src data:).
+    assetsInlineLimit: 4096,
+  },
+});
