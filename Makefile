@@ -75,15 +75,18 @@ bench: deps
 	@bench/run.sh
 
 $(BIN): $(OBJS)
-	$(CC) $(CFLAGS) $(HARDEN) -pie -pthread -o $@ $^ $(PKG_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(HARDEN) -pie -pthread -o $@ $^ $(PKG_LIBS) -lm
 
 # The same server under ASan and UBSan, for the API tests' sanitizer pass.
 $(BUILD)/linli-asan: $(ASAN_LIB_OBJS) $(BUILD)/asan/src/main.o
-	$(CC) $(ASAN_FLAGS) -pthread -o $@ $^ $(PKG_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) -pthread -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/gen/embedded.o: $(GEN)
 	@mkdir -p $(dir $@)
@@ -91,7 +94,8 @@ $(BUILD)/obj/gen/embedded.o: $(GEN)
 
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC-ASAN $<"
+	@$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/asan/gen/embedded.o: $(GEN)
 	@mkdir -p $(dir $@)
@@ -99,16 +103,18 @@ $(BUILD)/asan/gen/embedded.o: $(GEN)
 
 $(GEN): tools/embed.sh $(EMBED_INPUTS)
 	@mkdir -p $(dir $@)
-	tools/embed.sh $@ $(EMBED_INPUTS)
+	@echo "  EMBED   $(EMBED_INPUTS)"
+	@tools/embed.sh $@ $(EMBED_INPUTS)
 
 $(BUILD)/asan/libtest.a: $(ASAN_LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 # Unit tests link the archive, so a test may #include the .c it tests
 # (to reach static functions) and the archive's copy is simply not pulled.
 $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libtest.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Itests/unit $(PKG_CFLAGS) $$(pkg-config --cflags cmocka) \
+	@echo "  TEST    $<"
+	@$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Itests/unit $(PKG_CFLAGS) $$(pkg-config --cflags cmocka) \
 	  -o $@ $< $(BUILD)/asan/libtest.a $(PKG_LIBS) $$(pkg-config --libs cmocka) -lm
 
 unit: $(UNIT_BINS)

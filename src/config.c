@@ -17,6 +17,7 @@ const struct config_key config_keys[] = {
 	{"web", "directory of the built console (default web/dist)"},
 	{"threads", "HTTP worker threads (default 16)"},
 	{"max_connections", "simultaneous connections (default 1024)"},
+	{"rate_limit", "API requests per second per client address, 0 = off (default 0; nginx limits in front)"},
 	{"log_level", "debug, info, warn or error (default info)"},
 	{"office_hours", "office hours of a working day (default 08:30-12:00,14:00-17:30)"},
 	{"timezone", "the district's zone (default Asia/Shanghai)"},
@@ -77,6 +78,8 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		return set_int(&c->threads, key, v, 1, 256, ei);
 	if (strcmp(key, "max_connections") == 0)
 		return set_int(&c->max_connections, key, v, 1, 65536, ei);
+	if (strcmp(key, "rate_limit") == 0)
+		return set_int(&c->rate_limit, key, v, 0, 1000000, ei);
 	if (strcmp(key, "log_level") == 0) {
 		enum log_level l;
 		if (log_level_parse(v, &l) != 0)

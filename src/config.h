@@ -15,6 +15,7 @@ struct config {
 	char web[1024];         /* directory of the built console */
 	int threads;            /* HTTP worker threads */
 	int max_connections;
+	int rate_limit;         /* API requests per second per client address; 0 = off */
 	char log_level[16];
 	char office_hours[128]; /* "08:30-12:00,14:00-17:30" */
 	char timezone[64];      /* "Asia/Shanghai" or "+08:00" */

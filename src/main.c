@@ -313,7 +313,8 @@ static int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct server_options so = {.listen = cfg.listen, .web_root = cfg.web,
-	                            .threads = cfg.threads, .max_connections = cfg.max_connections};
+	                            .threads = cfg.threads, .max_connections = cfg.max_connections,
+	                            .rate_limit = cfg.rate_limit};
 	if (server_start(&app, api_routes, api_routes_count, &so, &srv, &ei) != ERR_OK) {
 		fprintf(stderr, "linli: %s\n", ei.message);
 		store_close(app.store);

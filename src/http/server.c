@@ -253,6 +253,28 @@ static bool is_api_path(const char *p)
 	return strncmp(p, "/api/", 5) == 0 || strcmp(p, "/api") == 0;
 }
 
+/* API requests count against the client address's bucket; static files
+ * (the console's own assets) do not. */
+static bool s_rate_limited(struct req *r)
+{
+	if (r->srv->ratelimit == NULL || !is_api_path(r->path))
+		return false;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return false;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		return !ratelimit_allow(r->srv->ratelimit,
+		                        &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4,
+		                        clock_mono_ns());
+	if (sa->sa_family == AF_INET6)
+		return !ratelimit_allow(r->srv->ratelimit,
+		                        &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16,
+		                        clock_mono_ns());
+	return false;
+}
+
 /* First call for a request: everything decidable from the headers alone,
  * so a refused request never has its body read. */
 static void on_headers(struct req *r)
@@ -269,6 +291,10 @@ static void on_headers(struct req *r)
 	}
 	if (!r->method_known) {
 		reply_error_allow(r, ERR_METHOD, NULL, "method not allowed", 0);
+		return;
+	}
+	if (s_rate_limited(r)) {
+		reply_error(r, ERR_RATE, NULL, "too many requests from this address; slow down");
 		return;
 	}
 	unsigned allow = 0;
@@ -575,6 +601,7 @@ enum err server_start(struct app *app, const struct route *routes, int nroutes,
 		goto fail;
 	}
 	app->metrics = s->metrics;
+	s->ratelimit = ratelimit_new(opt->rate_limit);
 	if (opt->web_root != NULL) {
 		char resolved[PATH_MAX];
 		if (realpath(opt->web_root, resolved) != NULL) {
@@ -610,6 +637,7 @@ enum err server_start(struct app *app, const struct route *routes, int nroutes,
 fail:
 	if (fd >= 0)
 		close(fd);
+	ratelimit_free(s->ratelimit);
 	metrics_free(s->metrics);
 	app->metrics = NULL;
 	router_free(s->router);
@@ -638,6 +666,7 @@ void server_stop(struct server *s, int timeout_s)
 		log_warn("shutdown timeout: closing requests still running", NULL);
 	MHD_stop_daemon(s->daemon);
 	s->app->metrics = NULL;
+	ratelimit_free(s->ratelimit);
 	metrics_free(s->metrics);
 	router_free(s->router);
 	free(s->web_root);

@@ -12,6 +12,7 @@ struct server_options {
 	const char *web_root; /* built console; may be missing (then static requests 404) */
 	int threads;
 	int max_connections;
+	int rate_limit; /* API requests per second per client address; 0 = off */
 };
 
 /* Binds, builds the router (refusing a route table with an unchecked row)

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "http/metrics.h"
+#include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "limits.h"
@@ -16,6 +17,7 @@ struct server {
 	struct MHD_Daemon *daemon;
 	struct router *router;
 	struct metrics *metrics;
+	struct ratelimit *ratelimit; /* NULL: no limit */
 	char *web_root; /* realpath, or NULL */
 	size_t web_root_len;
 	char address[96];
