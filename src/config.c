@@ -12,7 +12,8 @@
 #include "util/worktime.h"
 
 const struct config_key config_keys[] = {
-	{"db", "database URL: sqlite:PATH (default sqlite:var/linli.db)"},
+	{"db", "database URL: sqlite:PATH or postgres://USER@HOST:PORT/DB (default sqlite:var/linli.db)"},
+	{"db_pool", "PostgreSQL connections per process (default 16)"},
 	{"listen", "address to serve on, host:port (default 127.0.0.1:8080; port 0 picks one)"},
 	{"web", "directory of the built console (default web/dist)"},
 	{"threads", "HTTP worker threads (default 16)"},
@@ -31,6 +32,7 @@ void config_defaults(struct config *c)
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	snprintf(c->web, sizeof c->web, "web/dist");
 	c->threads = 16;
+	c->db_pool = 16;
 	c->max_connections = LIMIT_CONNECTIONS;
 	snprintf(c->log_level, sizeof c->log_level, "info");
 	snprintf(c->office_hours, sizeof c->office_hours, "08:30-12:00,14:00-17:30");
@@ -74,6 +76,8 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		return set_text(c->listen, sizeof c->listen, key, v, ei);
 	if (strcmp(key, "web") == 0)
 		return set_text(c->web, sizeof c->web, key, v, ei);
+	if (strcmp(key, "db_pool") == 0)
+		return set_int(&c->db_pool, key, v, 1, 1000, ei);
 	if (strcmp(key, "threads") == 0)
 		return set_int(&c->threads, key, v, 1, 256, ei);
 	if (strcmp(key, "max_connections") == 0)

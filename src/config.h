@@ -11,6 +11,7 @@
 
 struct config {
 	char db[1024];          /* sqlite:PATH or postgres://… */
+	int db_pool;            /* PostgreSQL connections per process */
 	char listen[128];       /* host:port; port 0 picks a free one */
 	char web[1024];         /* directory of the built console */
 	int threads;            /* HTTP worker threads */

@@ -146,7 +146,7 @@ static int load_config(const struct command *cmd, int argc, char **argv, struct 
 static int open_store(const struct config *cfg, bool create, struct store **st)
 {
 	struct errinfo ei;
-	struct store_options opt = {.readers = cfg->threads, .create = create};
+	struct store_options opt = {.readers = cfg->threads, .pool_size = cfg->db_pool, .create = create};
 	if (store_open(cfg->db, &opt, st, &ei) != ERR_OK) {
 		fprintf(stderr, "linli: %s%s\n", ei.message,
 		        create ? "" : "\n(create the database first: linli init --db URL)");

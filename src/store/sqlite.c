@@ -348,8 +348,12 @@ static enum err sq_exec(struct store_conn *c, const char *sql, const struct stor
 	while ((r = sq_next(s)) == 1)
 		;
 	if (r < 0) {
-		struct sqlite_stmt *ss = (struct sqlite_stmt *)s;
-		rc = fail_db(ss->conn->db, ss->last, ei, "exec");
+		/* sq_next logged our own failures; a conflict is the caller's to report. */
+		rc = (enum err)-r;
+		if (rc == ERR_CONFLICT)
+			err_set(ei, rc, NULL, "already exists or still referenced");
+		else
+			err_set(ei, rc, NULL, "%s", sqlite3_errmsg(((struct sqlite_conn *)c)->db));
 	} else if (changes != NULL) {
 		*changes = sqlite3_changes64(((struct sqlite_conn *)c)->db);
 	}
@@ -588,7 +592,6 @@ static void sq_stats(struct store *st, struct store_stats *out)
 
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
-	.scheme = "sqlite:",
 	.sql_table_exists = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 	.open = sq_open,
 	.close = sq_close,

@@ -9,20 +9,26 @@
 #include "util/clock.h"
 #include "util/embedded.h"
 
-static const struct store_ops *const backends[] = {&store_sqlite_ops};
+static const struct {
+	const char *scheme; /* URL prefix, cut off before the backend sees the rest */
+	const struct store_ops *ops;
+} backends[] = {
+	{"sqlite:", &store_sqlite_ops},
+	{"postgres://", &store_pg_ops},
+	{"postgresql://", &store_pg_ops},
+};
 
 enum err store_open(const char *url, const struct store_options *opt, struct store **out,
                     struct errinfo *ei)
 {
 	*out = NULL;
 	for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
-		size_t n = strlen(backends[i]->scheme);
-		if (strncmp(url, backends[i]->scheme, n) == 0)
-			return backends[i]->open(url + n, opt, out, ei);
+		size_t n = strlen(backends[i].scheme);
+		if (strncmp(url, backends[i].scheme, n) == 0)
+			return backends[i].ops->open(url + n, opt, out, ei);
 	}
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return err_set(ei, ERR_INVALID, "db", "the PostgreSQL backend is not built yet");
-	return err_set(ei, ERR_INVALID, "db", "unknown database URL (expected sqlite:PATH)");
+	return err_set(ei, ERR_INVALID, "db",
+	               "unknown database URL (expected sqlite:PATH or postgres://USER@HOST/DB)");
 }
 
 void store_close(struct store *st)
@@ -132,7 +138,11 @@ static enum err read_version(struct store_conn *c, struct migrate_ctx *m, struct
 static enum err migrate_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct migrate_ctx *m = arg;
-	enum err rc = c->ops->exec_script(c, sql_migration_table, ei);
+	enum err rc = ERR_OK;
+	if (c->ops->sql_migrate_lock != NULL)
+		rc = c->ops->exec_script(c, c->ops->sql_migrate_lock, ei);
+	if (rc == ERR_OK)
+		rc = c->ops->exec_script(c, sql_migration_table, ei);
 	if (rc == ERR_OK)
 		rc = read_version(c, m, ei);
 	if (rc != ERR_OK)

@@ -42,7 +42,8 @@ struct store_val {
 #define SV_TEXTN(x, n) ((struct store_val){.type = STORE_TEXT, .s = (x), .len = (n)})
 
 struct store_options {
-	int readers;          /* expected reader threads (sizes pools) */
+	int readers;          /* expected reader threads */
+	int pool_size;        /* PostgreSQL connections per process */
 	bool create;          /* create the database file if missing */
 };
 
@@ -60,7 +61,7 @@ struct store_stats {
 
 typedef enum err (*store_fn)(struct store_conn *c, void *arg, struct errinfo *ei);
 
-/* Opens "sqlite:PATH" (or "postgres://…" once that backend exists).
+/* Opens "sqlite:PATH" or "postgres://…" (also "postgresql://…").
  * ERR_INVALID for an unknown scheme, ERR_UNAVAIL if it cannot be opened. */
 enum err store_open(const char *url, const struct store_options *opt, struct store **out,
                     struct errinfo *ei);

@@ -8,7 +8,6 @@
 
 struct store_ops {
 	const char *name;   /* "sqlite", "postgres" */
-	const char *scheme; /* URL prefix that selects the backend, e.g. "sqlite:" */
 	/* One row, one integer column: how many tables are named ? (the dialects differ). */
 	const char *sql_table_exists;
 	enum err (*open)(const char *url, const struct store_options *opt, struct store **out,
@@ -30,6 +29,9 @@ struct store_ops {
 	                 int nparams, int64_t *changes, struct errinfo *ei);
 	/* Several statements separated by semicolons, no parameters (migrations). */
 	enum err (*exec_script)(struct store_conn *c, const char *sql, struct errinfo *ei);
+	/* Run first in the migration transaction so two processes migrating
+	 * at once take turns (NULL where the backend serialises writes anyway). */
+	const char *sql_migrate_lock;
 };
 
 struct store {
@@ -43,6 +45,7 @@ struct store_stmt {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 /* Cumulative-free bucket index for a commit batch size (1,2,4,…,256,more). */
 int store_batch_bucket(int64_t n);

@@ -2,7 +2,8 @@
 // a temporary directory, a free loopback port chosen by the server itself
 // (--listen 127.0.0.1:0), and a wait until it says where it listens.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +17,30 @@ export function linli(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// The backend under test: SQLite by default; with LINLI_TEST_PG set to a
+// cluster URL (postgres://linli@127.0.0.1:PORT, from tests/lib/pg.sh) every
+// server gets a fresh PostgreSQL database of its own.
+export const backend = process.env.LINLI_TEST_PG ? 'postgres' : 'sqlite';
+
+function freshDatabase(dir) {
+  if (!process.env.LINLI_TEST_PG) return `sqlite:${join(dir, 'linli.db')}`;
+  const base = process.env.LINLI_TEST_PG.replace(/\/+$/, '');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const r = spawnSync('psql', [`${base}/postgres`, '-qAtc', `CREATE DATABASE ${name}`],
+    { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot create database ${name}: ${r.stderr}`);
+  return `${base}/${name}`;
+}
+
 // Starts a server. opts: {demo, dir (reuse a database directory), args, env}.
 // Returns {url, dir, db, proc, logs(), stop(), kill(), restart()}.
 export async function startServer(opts = {}) {
   const dir = opts.dir || mkdtempSync(join(tmpdir(), 'linli-test-'));
-  const db = opts.db || `sqlite:${join(dir, 'linli.db')}`;
+  // The database a directory belongs to is remembered in it, so a restart
+  // with {dir} finds the same database on either backend.
+  const urlFile = join(dir, 'db.url');
+  const db = opts.db || (existsSync(urlFile) ? readFileSync(urlFile, 'utf8') : freshDatabase(dir));
+  writeFileSync(urlFile, db);
   if (!opts.dir) {
     const init = linli(['init', '--db', db, ...(opts.demo ? ['--demo'] : [])]);
     if (init.status !== 0) throw new Error(`linli init failed: ${init.stderr}`);

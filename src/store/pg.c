@@ -1,0 +1,583 @@
+/* The PostgreSQL backend: a pool of libpq connections, prepared statements
+ * per connection, and the same transaction semantics as SQLite (a write
+ * callback commits durably before store_write returns; a failing callback
+ * rolls back). PostgreSQL groups commits itself, so there is no writer
+ * thread: each write runs on a pooled connection. Serialization failures
+ * and deadlocks are retried a bounded number of times; a lost connection is
+ * 503 for the caller and reconnected for the next one. */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+#include "store/store_impl.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#define PG_RETRIES 5
+#define PG_PARAMS_MAX 64
+
+struct pg_stmt {
+	struct store_stmt base;
+	struct pg_conn *conn;
+	char *sql;  /* owned copy: the cache key */
+	uint64_t hash;
+	char name[16];
+	bool prepared;
+	bool busy;
+	bool cached;
+	PGresult *res;
+	int row, nrows;
+	int nparams;
+};
+
+struct pg_conn {
+	struct store_conn base;
+	PGconn *pg;
+	struct pg_stmt *cache[LIMIT_STMT_CACHE];
+	int ncache;
+	int evict;
+	unsigned next_name;
+	bool broken;    /* the connection was lost: reset before reuse */
+	char last_state[6]; /* SQLSTATE of the last failure in this transaction */
+	bool read_only; /* lent to store_read */
+	struct pg_conn *next_free;
+};
+
+struct pg_store {
+	struct store base;
+	char *url;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct pg_conn *free;
+	int size, open;
+	_Atomic int64_t waiting;
+	_Atomic int64_t commits, transactions, failed_commits, retries;
+};
+
+static _Thread_local bool in_write;
+
+/* --- errors -------------------------------------------------------------- */
+
+/* SQLSTATE → program error. */
+static enum err map_state(const char *state)
+{
+	if (state == NULL)
+		return ERR_UNAVAIL; /* no result at all: the connection is gone */
+	if (strcmp(state, "23505") == 0 || strcmp(state, "23503") == 0)
+		return ERR_CONFLICT; /* unique, foreign key */
+	if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
+		return ERR_INVALID; /* check, not null, bad data */
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return ERR_CONFLICT; /* serialization failure, deadlock: retried by sq_write */
+	if (strcmp(state, "25006") == 0)
+		return ERR_INTERNAL; /* write in a read-only transaction */
+	if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 || strcmp(state, "53300") == 0)
+		return ERR_UNAVAIL; /* connection, shutdown, too many connections */
+	if (strcmp(state, "54000") == 0 || strcmp(state, "54001") == 0)
+		return ERR_TOO_LARGE;
+	return ERR_INTERNAL;
+}
+
+static bool retryable(const char *state)
+{
+	return state != NULL && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0);
+}
+
+static enum err fail_res(struct pg_conn *c, PGresult *res, struct errinfo *ei, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	enum err e = map_state(state);
+	snprintf(c->last_state, sizeof c->last_state, "%s", state ? state : "");
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		c->broken = true;
+		e = ERR_UNAVAIL;
+	}
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg);
+	if (e == ERR_INTERNAL || e == ERR_UNAVAIL) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "postgres %s failed (%s): %s", what, state ? state : "-", msg);
+		log_error(buf, NULL);
+	}
+	if (e == ERR_CONFLICT && state != NULL && strncmp(state, "23", 2) == 0)
+		return err_set(ei, e, NULL, "already exists or still referenced");
+	if (e == ERR_UNAVAIL)
+		return err_set(ei, e, NULL, "the database is unavailable; try again");
+	return err_set(ei, e, NULL, "%s: %.200s", what, msg);
+}
+
+/* --- connections ---------------------------------------------------------- */
+
+static enum err conn_open(struct pg_store *ps, struct pg_conn **out, struct errinfo *ei)
+{
+	struct pg_conn *c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	c->base.ops = &store_pg_ops;
+	c->pg = PQconnectdb(ps->url);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		enum err e = err_set(ei, ERR_UNAVAIL, "db", "cannot connect to PostgreSQL: %.200s",
+		                     PQerrorMessage(c->pg));
+		PQfinish(c->pg);
+		free(c);
+		return e;
+	}
+	/* Quiet notices (e.g. "relation already exists, skipping"), UTC, UTF-8. */
+	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC';"
+	                            " SET client_encoding = 'UTF8'");
+	PQclear(r);
+	*out = c;
+	return ERR_OK;
+}
+
+static void stmt_free(struct pg_stmt *s)
+{
+	if (s == NULL)
+		return;
+	PQclear(s->res);
+	free(s->sql);
+	free(s);
+}
+
+static void conn_forget_statements(struct pg_conn *c)
+{
+	for (int i = 0; i < c->ncache; i++)
+		stmt_free(c->cache[i]);
+	c->ncache = 0;
+}
+
+static void conn_close(struct pg_conn *c)
+{
+	if (c == NULL)
+		return;
+	conn_forget_statements(c);
+	PQfinish(c->pg);
+	free(c);
+}
+
+static enum err simple(struct pg_conn *c, const char *sql, struct errinfo *ei)
+{
+	PGresult *r = PQexec(c->pg, sql);
+	ExecStatusType st = PQresultStatus(r);
+	enum err rc = ERR_OK;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = fail_res(c, r, ei, sql);
+	PQclear(r);
+	return rc;
+}
+
+/* --- the pool ------------------------------------------------------------- */
+
+static enum err pool_get(struct pg_store *ps, struct pg_conn **out, struct errinfo *ei)
+{
+	pthread_mutex_lock(&ps->lock);
+	atomic_fetch_add(&ps->waiting, 1);
+	while (ps->free == NULL && ps->open >= ps->size)
+		pthread_cond_wait(&ps->freed, &ps->lock);
+	atomic_fetch_sub(&ps->waiting, 1);
+	struct pg_conn *c = ps->free;
+	if (c != NULL) {
+		ps->free = c->next_free;
+		pthread_mutex_unlock(&ps->lock);
+	} else {
+		ps->open++; /* reserve the slot, connect outside the lock */
+		pthread_mutex_unlock(&ps->lock);
+		enum err rc = conn_open(ps, &c, ei);
+		if (rc != ERR_OK) {
+			pthread_mutex_lock(&ps->lock);
+			ps->open--;
+			pthread_cond_signal(&ps->freed);
+			pthread_mutex_unlock(&ps->lock);
+			return rc;
+		}
+	}
+	if (c->broken || PQstatus(c->pg) != CONNECTION_OK) {
+		/* Lost since last use: reconnect once; prepared statements died with it. */
+		PQreset(c->pg);
+		conn_forget_statements(c);
+		c->broken = false;
+		if (PQstatus(c->pg) != CONNECTION_OK) {
+			c->broken = true;
+			pthread_mutex_lock(&ps->lock);
+			c->next_free = ps->free;
+			ps->free = c;
+			pthread_cond_signal(&ps->freed);
+			pthread_mutex_unlock(&ps->lock);
+			return err_set(ei, ERR_UNAVAIL, NULL, "the database is unavailable; try again");
+		}
+	}
+	*out = c;
+	return ERR_OK;
+}
+
+static void pool_put(struct pg_store *ps, struct pg_conn *c)
+{
+	pthread_mutex_lock(&ps->lock);
+	c->next_free = ps->free;
+	ps->free = c;
+	pthread_cond_signal(&ps->freed);
+	pthread_mutex_unlock(&ps->lock);
+}
+
+/* --- statements ----------------------------------------------------------- */
+
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Rewrites `?` placeholders as $1, $2 … outside quotes; counts them. */
+static char *number_placeholders(const char *sql, int *n)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, strlen(sql) * 3 + 16);
+	char quote = 0;
+	*n = 0;
+	for (const char *p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '?') {
+			strbuf_addf(&sb, "$%d", ++*n);
+			continue;
+		}
+		strbuf_add(&sb, p, 1);
+	}
+	if (sb.overflow) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static enum err pg_query(struct store_conn *bc, const char *sql, const struct store_val *params,
+                         int nparams, struct store_stmt **out, struct errinfo *ei)
+{
+	struct pg_conn *c = (struct pg_conn *)bc;
+	uint64_t h = sql_hash(sql);
+	struct pg_stmt *s = NULL;
+	*out = NULL;
+	for (int i = 0; i < c->ncache; i++) {
+		struct pg_stmt *t = c->cache[i];
+		if (t->hash == h && !t->busy && strcmp(t->sql, sql) == 0) {
+			s = t;
+			break;
+		}
+	}
+	if (s == NULL) {
+		s = calloc(1, sizeof *s);
+		if (s == NULL || (s->sql = strdup(sql)) == NULL) {
+			free(s);
+			return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+		}
+		s->base.ops = &store_pg_ops;
+		s->conn = c;
+		s->hash = h;
+		snprintf(s->name, sizeof s->name, "s%u", c->next_name++);
+		char *text = number_placeholders(sql, &s->nparams);
+		PGresult *r = text ? PQprepare(c->pg, s->name, text, 0, NULL) : NULL;
+		free(text);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			enum err e = fail_res(c, r, ei, "prepare");
+			PQclear(r);
+			stmt_free(s);
+			return e;
+		}
+		PQclear(r);
+		s->prepared = true;
+		if (c->ncache < LIMIT_STMT_CACHE) {
+			c->cache[c->ncache++] = s;
+			s->cached = true;
+		} else {
+			for (int tries = 0; tries < LIMIT_STMT_CACHE; tries++) {
+				int v = c->evict++ % LIMIT_STMT_CACHE;
+				if (!c->cache[v]->busy) {
+					char dealloc[48];
+					snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", c->cache[v]->name);
+					PQclear(PQexec(c->pg, dealloc));
+					stmt_free(c->cache[v]);
+					c->cache[v] = s;
+					s->cached = true;
+					break;
+				}
+			}
+		}
+	}
+	if (nparams != s->nparams || nparams > PG_PARAMS_MAX)
+		return err_set(ei, ERR_INTERNAL, NULL, "statement wants %d parameters, got %d",
+		               s->nparams, nparams);
+	/* Every parameter goes as NUL-terminated text; the server infers types
+	 * from the SQL. Text values are copied into one scratch block because
+	 * a store_val's text need not be NUL-terminated. */
+	const char *values[PG_PARAMS_MAX];
+	char nums[PG_PARAMS_MAX][32];
+	size_t textlen = 0;
+	for (int i = 0; i < nparams; i++)
+		if (params[i].type == STORE_TEXT)
+			textlen += params[i].len + 1;
+	char *scratch = textlen ? malloc(textlen) : NULL, *w = scratch;
+	if (textlen && scratch == NULL)
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	for (int i = 0; i < nparams; i++) {
+		switch (params[i].type) {
+		case STORE_INT:
+			snprintf(nums[i], sizeof nums[i], "%lld", (long long)params[i].i);
+			values[i] = nums[i];
+			break;
+		case STORE_REAL:
+			snprintf(nums[i], sizeof nums[i], "%.17g", params[i].r);
+			values[i] = nums[i];
+			break;
+		case STORE_TEXT:
+			memcpy(w, params[i].s, params[i].len);
+			w[params[i].len] = '\0';
+			values[i] = w;
+			w += params[i].len + 1;
+			break;
+		default:
+			values[i] = NULL;
+		}
+	}
+	s->busy = true;
+	PQclear(s->res);
+	s->res = PQexecPrepared(c->pg, s->name, nparams, values, NULL, NULL, 0);
+	free(scratch);
+	ExecStatusType st = PQresultStatus(s->res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		enum err e = fail_res(c, s->res, ei, "query");
+		store_pg_ops.done(&s->base);
+		return e;
+	}
+	s->row = -1;
+	s->nrows = PQntuples(s->res);
+	*out = &s->base;
+	return ERR_OK;
+}
+
+static int pg_next(struct store_stmt *bs)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	if (s->row + 1 >= s->nrows) {
+		s->row = s->nrows;
+		return 0;
+	}
+	s->row++;
+	return 1;
+}
+
+static bool pg_col_null(struct store_stmt *bs, int col)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	return PQgetisnull(s->res, s->row, col) != 0;
+}
+
+static int64_t pg_col_int(struct store_stmt *bs, int col)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	return strtoll(PQgetvalue(s->res, s->row, col), NULL, 10);
+}
+
+static double pg_col_real(struct store_stmt *bs, int col)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	return strtod(PQgetvalue(s->res, s->row, col), NULL);
+}
+
+static const char *pg_col_text(struct store_stmt *bs, int col, size_t *len)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	if (len != NULL)
+		*len = (size_t)PQgetlength(s->res, s->row, col);
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static void pg_done(struct store_stmt *bs)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	PQclear(s->res);
+	s->res = NULL;
+	s->busy = false;
+	if (!s->cached)
+		stmt_free(s);
+}
+
+static enum err pg_exec(struct store_conn *c, const char *sql, const struct store_val *params,
+                        int nparams, int64_t *changes, struct errinfo *ei)
+{
+	struct store_stmt *s = NULL;
+	enum err rc = pg_query(c, sql, params, nparams, &s, ei);
+	if (rc != ERR_OK)
+		return rc;
+	if (changes != NULL) {
+		const char *n = PQcmdTuples(((struct pg_stmt *)s)->res);
+		*changes = n && *n ? strtoll(n, NULL, 10) : 0;
+	}
+	pg_done(s);
+	return ERR_OK;
+}
+
+static enum err pg_exec_script(struct store_conn *bc, const char *sql, struct errinfo *ei)
+{
+	return simple((struct pg_conn *)bc, sql, ei);
+}
+
+/* --- transactions ---------------------------------------------------------- */
+
+static void reset_busy(struct pg_conn *c)
+{
+	for (int i = 0; i < c->ncache; i++)
+		if (c->cache[i]->busy) {
+			log_warn("statement left open by a store callback; reset", NULL);
+			pg_done(&c->cache[i]->base);
+		}
+}
+
+static enum err pg_read(struct store *st, store_fn fn, void *arg, struct errinfo *ei)
+{
+	struct pg_store *ps = (struct pg_store *)st;
+	struct pg_conn *c = NULL;
+	enum err rc = pool_get(ps, &c, ei);
+	if (rc != ERR_OK)
+		return rc;
+	/* One snapshot for all the callback's queries, and no writes. */
+	rc = simple(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ei);
+	if (rc == ERR_OK) {
+		rc = fn(&c->base, arg, ei);
+		reset_busy(c);
+		simple(c, rc == ERR_OK ? "COMMIT" : "ROLLBACK", NULL);
+	}
+	pool_put(ps, c);
+	return rc;
+}
+
+/* Writes run SERIALIZABLE, which gives what SQLite's single writer gives:
+ * every write transaction behaves as if it ran alone. The price is the
+ * occasional serialization failure (40001) or deadlock (40P01); the whole
+ * callback is run again, a bounded number of times. */
+static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinfo *ei)
+{
+	struct pg_store *ps = (struct pg_store *)st;
+	if (in_write)
+		return err_set(ei, ERR_INTERNAL, NULL, "store_write called inside a write callback");
+	struct pg_conn *c = NULL;
+	enum err rc = pool_get(ps, &c, ei);
+	if (rc != ERR_OK)
+		return rc;
+	in_write = true;
+	for (int attempt = 1;; attempt++) {
+		c->last_state[0] = '\0';
+		rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE", ei);
+		if (rc == ERR_OK) {
+			rc = fn(&c->base, arg, ei);
+			reset_busy(c);
+			if (rc == ERR_OK)
+				rc = simple(c, "COMMIT", ei);
+			else
+				simple(c, "ROLLBACK", NULL);
+		}
+		if (rc == ERR_OK) {
+			atomic_fetch_add(&ps->commits, 1);
+			atomic_fetch_add(&ps->transactions, 1);
+			break;
+		}
+		atomic_fetch_add(&ps->failed_commits, 1);
+		if (c->broken || !retryable(c->last_state) || attempt == PG_RETRIES) {
+			if (retryable(c->last_state))
+				err_set(ei, ERR_UNAVAIL, NULL, "the database is busy; try again");
+			if (retryable(c->last_state))
+				rc = ERR_UNAVAIL;
+			break;
+		}
+		atomic_fetch_add(&ps->retries, 1);
+	}
+	in_write = false;
+	pool_put(ps, c);
+	return rc;
+}
+
+/* --- open and close -------------------------------------------------------- */
+
+static void pg_close(struct store *st)
+{
+	struct pg_store *ps = (struct pg_store *)st;
+	for (struct pg_conn *c = ps->free, *nx; c; c = nx) {
+		nx = c->next_free;
+		conn_close(c);
+	}
+	pthread_mutex_destroy(&ps->lock);
+	pthread_cond_destroy(&ps->freed);
+	free(ps->url);
+	free(ps);
+}
+
+static enum err pg_open(const char *rest, const struct store_options *opt, struct store **out,
+                        struct errinfo *ei)
+{
+	struct pg_store *ps = calloc(1, sizeof *ps);
+	if (ps == NULL)
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	ps->base.ops = &store_pg_ops;
+	/* The scheme was cut off by store_open; libpq wants the whole URL. */
+	size_t n = strlen(rest) + sizeof "postgresql://";
+	ps->url = malloc(n);
+	if (ps->url == NULL) {
+		free(ps);
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	}
+	snprintf(ps->url, n, "postgresql://%s", rest);
+	ps->size = opt != NULL && opt->pool_size > 0 ? opt->pool_size : 16;
+	pthread_mutex_init(&ps->lock, NULL);
+	pthread_cond_init(&ps->freed, NULL);
+	/* Connect once now so a wrong URL fails at start-up, not on first use. */
+	struct pg_conn *c = NULL;
+	enum err rc = pool_get(ps, &c, ei);
+	if (rc != ERR_OK) {
+		pg_close(&ps->base);
+		return rc;
+	}
+	pool_put(ps, c);
+	*out = &ps->base;
+	return ERR_OK;
+}
+
+static void pg_stats(struct store *st, struct store_stats *out)
+{
+	struct pg_store *ps = (struct pg_store *)st;
+	out->backend = "postgres";
+	out->queue_depth = atomic_load(&ps->waiting);
+	out->commits = atomic_load(&ps->commits);
+	out->transactions = atomic_load(&ps->transactions);
+	out->failed_commits = atomic_load(&ps->failed_commits);
+	out->batch_sum = out->transactions;
+	out->batch_bucket[0] = out->commits; /* one transaction per commit */
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "postgres",
+	.sql_table_exists = "SELECT COUNT(*) FROM information_schema.tables"
+	                    " WHERE table_schema = current_schema() AND table_name = ?",
+	.open = pg_open,
+	.close = pg_close,
+	.read = pg_read,
+	.write = pg_write,
+	.stats = pg_stats,
+	.query = pg_query,
+	.next = pg_next,
+	.col_null = pg_col_null,
+	.col_int = pg_col_int,
+	.col_real = pg_col_real,
+	.col_text = pg_col_text,
+	.done = pg_done,
+	.exec = pg_exec,
+	.exec_script = pg_exec_script,
+	.sql_migrate_lock = "SELECT pg_advisory_xact_lock(7130)",
+};
