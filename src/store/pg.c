@@ -410,6 +410,30 @@ static void pg_done(struct store_stmt *bs)
 		stmt_free(s);
 }
 
+static int pg_col_count(struct store_stmt *bs)
+{
+	return PQnfields(((struct pg_stmt *)bs)->res);
+}
+
+static const char *pg_col_name(struct store_stmt *bs, int col)
+{
+	return PQfname(((struct pg_stmt *)bs)->res, col);
+}
+
+/* Built-in type OIDs (pg_type.dat): int8 20, int2 21, int4 23, float4 700,
+ * float8 701, numeric 1700. Everything else travels as text. */
+static enum store_type pg_col_type(struct store_stmt *bs, int col)
+{
+	struct pg_stmt *s = (struct pg_stmt *)bs;
+	if (PQgetisnull(s->res, s->row, col))
+		return STORE_NULL;
+	switch (PQftype(s->res, col)) {
+	case 20: case 21: case 23: return STORE_INT;
+	case 700: case 701: case 1700: return STORE_REAL;
+	default: return STORE_TEXT;
+	}
+}
+
 static enum err pg_exec(struct store_conn *c, const char *sql, const struct store_val *params,
                         int nparams, int64_t *changes, struct errinfo *ei)
 {
@@ -580,4 +604,23 @@ const struct store_ops store_pg_ops = {
 	.exec = pg_exec,
 	.exec_script = pg_exec_script,
 	.sql_migrate_lock = "SELECT pg_advisory_xact_lock(7130)",
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
+	.col_type = pg_col_type,
+	/* Creation order keeps parents before children, as in SQLite's rowid order. */
+	.sql_list_tables = "SELECT c.relname FROM pg_class c"
+	                   " JOIN pg_namespace n ON n.oid = c.relnamespace"
+	                   " WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY c.oid",
+	/* Copied rows carry their ids; identity and serial sequences must
+	 * continue after the largest one. */
+	.sql_after_copy =
+		"DO $$ DECLARE r record; BEGIN"
+		" FOR r IN SELECT c.relname AS t, a.attname AS col,"
+		"  pg_get_serial_sequence(quote_ident(c.relname), a.attname) AS seq"
+		"  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+		"  JOIN pg_attribute a ON a.attrelid = c.oid"
+		"  WHERE c.relkind = 'r' AND n.nspname = current_schema() AND a.attnum > 0"
+		"  AND pg_get_serial_sequence(quote_ident(c.relname), a.attname) IS NOT NULL"
+		" LOOP EXECUTE format('SELECT setval(%L, COALESCE((SELECT MAX(%I) FROM %I), 0) + 1, false)',"
+		"  r.seq, r.col, r.t); END LOOP; END $$",
 };

@@ -337,6 +337,26 @@ static void sq_done(struct store_stmt *bs)
 		stmt_free(s);
 }
 
+static int sq_col_count(struct store_stmt *bs)
+{
+	return sqlite3_column_count(((struct sqlite_stmt *)bs)->st);
+}
+
+static const char *sq_col_name(struct store_stmt *bs, int col)
+{
+	return sqlite3_column_name(((struct sqlite_stmt *)bs)->st, col);
+}
+
+static enum store_type sq_col_type(struct store_stmt *bs, int col)
+{
+	switch (sqlite3_column_type(((struct sqlite_stmt *)bs)->st, col)) {
+	case SQLITE_INTEGER: return STORE_INT;
+	case SQLITE_FLOAT: return STORE_REAL;
+	case SQLITE_NULL: return STORE_NULL;
+	default: return STORE_TEXT;
+	}
+}
+
 static enum err sq_exec(struct store_conn *c, const char *sql, const struct store_val *params,
                         int nparams, int64_t *changes, struct errinfo *ei)
 {
@@ -607,4 +627,9 @@ const struct store_ops store_sqlite_ops = {
 	.done = sq_done,
 	.exec = sq_exec,
 	.exec_script = sq_exec_script,
+	.col_count = sq_col_count,
+	.col_name = sq_col_name,
+	.col_type = sq_col_type,
+	.sql_list_tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
+	                   " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
 };

@@ -75,6 +75,10 @@ void store_done(struct store_stmt *s)
 		s->ops->done(s);
 }
 
+int store_col_count(struct store_stmt *s) { return s->ops->col_count(s); }
+const char *store_col_name(struct store_stmt *s, int col) { return s->ops->col_name(s, col); }
+enum store_type store_col_type(struct store_stmt *s, int col) { return s->ops->col_type(s, col); }
+
 enum err store_exec(struct store_conn *c, const char *sql, const struct store_val *params,
                     int nparams, int64_t *changes, struct errinfo *ei)
 {

@@ -82,6 +82,13 @@ enum err store_migrate(struct store *st, int *applied, struct errinfo *ei);
 enum err store_schema_version(struct store *st, int *version, struct errinfo *ei);
 /* The newest migration this binary carries for the store's backend. */
 int store_schema_latest(const struct store *st);
+/* Copies every row of every table from src to dst in one transaction on
+ * dst, after migrating dst to the same schema version; refuses a dst that
+ * already holds data. Then compares row counts table by table.
+ * report(ctx, table, rows) is called per table copied. */
+enum err store_copy(struct store *src, struct store *dst,
+                    void (*report)(void *ctx, const char *table, int64_t rows), void *ctx,
+                    struct errinfo *ei);
 /* A cheap round trip (SELECT 1) on a read connection. */
 enum err store_ping(struct store *st);
 void store_get_stats(struct store *st, struct store_stats *out);
@@ -102,6 +109,11 @@ double store_col_real(struct store_stmt *s, int col);
 const char *store_col_text(struct store_stmt *s, int col, size_t *len);
 /* Releases the statement for reuse. Always call it, also after errors. */
 void store_done(struct store_stmt *s);
+/* Shape of the current result (for generic copies, not for domain code). */
+int store_col_count(struct store_stmt *s);
+const char *store_col_name(struct store_stmt *s, int col);
+/* The value's type in the current row (STORE_NULL for NULL). */
+enum store_type store_col_type(struct store_stmt *s, int col);
 
 /* Runs a statement that returns no rows; *changes (if not NULL) gets the
  * number of rows it changed. Unique violation → ERR_CONFLICT. */

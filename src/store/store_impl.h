@@ -25,6 +25,9 @@ struct store_ops {
 	double (*col_real)(struct store_stmt *s, int col);
 	const char *(*col_text)(struct store_stmt *s, int col, size_t *len);
 	void (*done)(struct store_stmt *s);
+	int (*col_count)(struct store_stmt *s);
+	const char *(*col_name)(struct store_stmt *s, int col);
+	enum store_type (*col_type)(struct store_stmt *s, int col);
 	enum err (*exec)(struct store_conn *c, const char *sql, const struct store_val *params,
 	                 int nparams, int64_t *changes, struct errinfo *ei);
 	/* Several statements separated by semicolons, no parameters (migrations). */
@@ -32,6 +35,11 @@ struct store_ops {
 	/* Run first in the migration transaction so two processes migrating
 	 * at once take turns (NULL where the backend serialises writes anyway). */
 	const char *sql_migrate_lock;
+	/* One text column: every table of ours, parents before children. */
+	const char *sql_list_tables;
+	/* Run in the copy's transaction after the rows (NULL: nothing), e.g. to
+	 * move sequences past the copied ids. */
+	const char *sql_after_copy;
 };
 
 struct store {
