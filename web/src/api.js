@@ -38,7 +38,8 @@ function buildUrl(path, query) {
 
 // request(method, path, {body, query, headers, accept, signal, timeout})
 //   accept: extra HTTP statuses whose JSON body is a normal answer (e.g. the
-//   health check's 503 "degraded"), returned instead of thrown.
+//   health check's 503 "degraded"), returned instead of thrown unless the body
+//   is the error shape.
 export async function request(method, path, opts = {}) {
   const { body, query, headers = {}, accept = [], signal, timeout = DEFAULT_TIMEOUT_MS } = opts;
   const init = {
@@ -95,7 +96,8 @@ export async function request(method, path, opts = {}) {
     }
   }
 
-  if (res.ok || accept.includes(res.status)) return data;
+  const isErrorShape = data !== null && typeof data === 'object' && 'error' in data;
+  if (res.ok || (accept.includes(res.status) && !isErrorShape)) return data;
 
   const err = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? data.error : {};
   throw new ApiError({

@@ -54,7 +54,7 @@ export default {
   workbench: {
     welcomeTitle: 'Welcome to Linli',
     welcomeText: 'Linli brings requests, micro-wishes and services, deliberation, safety ledgers and task assessment onto one platform, so that district, streets, communities and grids handle requests level by level and see, live, how the level below is doing.',
-    moreSoon: 'More features will appear in the menu on the left as they become available.',
+    moreSoon: 'More features will appear in the menu as they become available.',
   },
   health: {
     title: 'System status',

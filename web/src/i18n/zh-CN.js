@@ -55,7 +55,7 @@ export default {
   workbench: {
     welcomeTitle: '欢迎使用邻里',
     welcomeText: '邻里把诉求办理、三单服务、协商议事、平安台账和督办考核汇聚在一个平台上，让区、街道、社区、网格逐级接诉即办，实时看见下一级的工作成效。',
-    moreSoon: '各项业务功能将陆续在左侧菜单中开放。',
+    moreSoon: '各项业务功能将陆续在菜单中开放。',
   },
   health: {
     title: '系统状态',
