@@ -42,7 +42,8 @@ static const struct {
 
 static const char *mime_type(const char *path)
 {
-	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash : path, '.');
 	if (dot != NULL && strchr(dot, '/') == NULL)
 		for (size_t i = 0; i < sizeof mime_types / sizeof mime_types[0]; i++)
 			if (strcasecmp(dot, mime_types[i].ext) == 0)
@@ -76,30 +77,64 @@ static bool looks_like_file(const char *p)
 	return last != NULL && strchr(last, '.') != NULL;
 }
 
+/* Opens `full` if it resolves to a regular file inside the web root. */
+static int open_inside(struct server *s, const char *full, struct stat *st)
+{
+	char resolved[PATH_MAX];
+	if (realpath(full, resolved) == NULL)
+		return -1;
+	if (strncmp(resolved, s->web_root, s->web_root_len) != 0 ||
+	    (resolved[s->web_root_len] != '/' && resolved[s->web_root_len] != '\0'))
+		return -1; /* a symlink out of the web root */
+	int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static bool accepts_gzip(struct req *r)
+{
+	const char *ae = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
+	return ae != NULL && strstr(ae, "gzip") != NULL;
+}
+
 static bool send_file(struct req *r, const char *full, const char *cache)
 {
 	struct server *s = r->srv;
-	char resolved[PATH_MAX];
-	if (realpath(full, resolved) == NULL)
-		return false;
-	if (strncmp(resolved, s->web_root, s->web_root_len) != 0 ||
-	    (resolved[s->web_root_len] != '/' && resolved[s->web_root_len] != '\0'))
-		return false; /* a symlink out of the web root */
-	int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	int fd = open_inside(s, full, &st);
 	if (fd < 0)
 		return false;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return false;
+	/* A .gz made at build time beside the file is sent to browsers that
+	 * take gzip; the type stays the original file's. */
+	bool gz = false;
+	if (accepts_gzip(r)) {
+		char gzpath[PATH_MAX];
+		struct stat gst;
+		int gfd = -1;
+		if ((size_t)snprintf(gzpath, sizeof gzpath, "%s.gz", full) < sizeof gzpath)
+			gfd = open_inside(s, gzpath, &gst);
+		if (gfd >= 0) {
+			close(fd);
+			fd = gfd;
+			st = gst;
+			gz = true;
+		}
 	}
 	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
 	if (resp == NULL) {
 		close(fd);
 		return false;
 	}
-	MHD_add_response_header(resp, "Content-Type", mime_type(resolved));
+	MHD_add_response_header(resp, "Content-Type", mime_type(full));
 	MHD_add_response_header(resp, "Cache-Control", cache);
+	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	req_queue(r, MHD_HTTP_OK, resp);
 	return true;
 }
