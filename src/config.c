@@ -120,15 +120,17 @@ enum err config_load_file(struct config *c, const char *path, struct errinfo *ei
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
 		return err_set(ei, ERR_INVALID, "config", "cannot read %s: %s", path, strerror(errno));
-	char line[2048];
+	/* getline: a long comment must not split into a bogus second line. */
+	char *buf = NULL;
+	size_t cap = 0;
 	int lineno = 0;
 	enum err rc = ERR_OK;
-	while (rc == ERR_OK && fgets(line, sizeof line, f) != NULL) {
+	while (rc == ERR_OK && getline(&buf, &cap, f) != -1) {
 		lineno++;
-		char *hash = strchr(line, '#');
+		char *hash = strchr(buf, '#');
 		if (hash != NULL)
 			*hash = '\0';
-		char *s = trim(line);
+		char *s = trim(buf);
 		if (*s == '\0')
 			continue;
 		char *eq = strchr(s, '=');
@@ -143,6 +145,7 @@ enum err config_load_file(struct config *c, const char *path, struct errinfo *ei
 		if (rc != ERR_OK)
 			rc = err_set(ei, rc, e2.field, "%s:%d: %s", path, lineno, e2.message);
 	}
+	free(buf);
 	fclose(f);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "limits.h"
+#include "util/utf8.h"
 
 static void day_default(struct calendar_day *d, int32_t date)
 {
@@ -28,9 +29,11 @@ static enum err check_kind(int32_t date, enum day_kind kind, struct errinfo *ei)
 static enum err check_name(const char *name, struct errinfo *ei)
 {
 	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if ((*p & 0xc0) != 0x80)
-			chars++;
+	if (!utf8_valid(name, strlen(name), &chars))
+		return err_set(ei, ERR_INVALID, "name", "name is not valid UTF-8");
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return err_set(ei, ERR_INVALID, "name", "name contains a control character");
 	if (chars > CALENDAR_NAME_MAX)
 		return err_set(ei, ERR_INVALID, "name", "name is longer than %d characters",
 		               CALENDAR_NAME_MAX);
@@ -247,6 +250,11 @@ enum err calendar_import_csv(struct store *st, const char *text, size_t len, int
 		*c1 = '\0';
 		if (c2 != NULL)
 			*c2 = '\0';
+		if (n == IMPORT_MAX_DAYS) {
+			rc = err_set(ei, ERR_TOO_LARGE, NULL, "line %d: more than %d days", lineno,
+			             IMPORT_MAX_DAYS);
+			break;
+		}
 		struct calendar_day *d = &days[n];
 		struct errinfo e2;
 		if (date_parse(line, strlen(line), &d->date) != ERR_OK) {
@@ -256,8 +264,6 @@ enum err calendar_import_csv(struct store *st, const char *text, size_t len, int
 		} else if (check_kind(d->date, d->kind, &e2) != ERR_OK ||
 		           check_name(c2 ? c2 + 1 : "", &e2) != ERR_OK) {
 			rc = err_set(ei, ERR_INVALID, e2.field, "line %d: %s", lineno, e2.message);
-		} else if (n == IMPORT_MAX_DAYS - 1) {
-			rc = err_set(ei, ERR_TOO_LARGE, NULL, "more than %d days", IMPORT_MAX_DAYS);
 		} else {
 			snprintf(d->name, sizeof d->name, "%s", c2 ? c2 + 1 : "");
 			d->stored = true;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/utf8.h"
 
 enum field_type {
 	FIELD_STRING,  /* UTF-8, no control characters (unless multiline), min..max characters */
@@ -66,7 +67,5 @@ enum err fields_from_strings(const struct field_spec *spec, const struct field_k
 /* Refuses JSON nested deeper than max before jansson parses it (jansson's own
  * limit is a compile-time 2048). Scans strings correctly. */
 enum err json_check_depth(const char *buf, size_t len, int max, struct errinfo *ei);
-/* Valid UTF-8? Counts code points into *chars. */
-bool utf8_valid(const char *s, size_t len, size_t *chars);
 
 #endif

@@ -127,7 +127,9 @@ static void reply_error_allow(struct req *r, enum err code, const char *field, c
 	json_t *e = json_pack("{s:s, s:s}", "code", err_name(code), "message", msg ? msg : "");
 	if (field != NULL && field[0] != '\0')
 		json_object_set_new(e, "field", json_string(field));
-	char *text = json_dumps(json_pack("{s:o}", "error", e), JSON_COMPACT);
+	json_t *doc = json_pack("{s:o}", "error", e);
+	char *text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
 	if (text == NULL)
 		return;
 	struct MHD_Response *resp =
@@ -145,6 +147,8 @@ static void reply_error_allow(struct req *r, enum err code, const char *field, c
 				if (buf[0])
 					strcat(buf, ", ");
 				strcat(buf, http_method_name((enum http_method)m));
+				if (m == HTTP_GET)
+					strcat(buf, ", HEAD"); /* answered as GET without the body */
 			}
 		MHD_add_response_header(resp, "Allow", buf);
 	}
@@ -303,8 +307,6 @@ static void on_headers(struct req *r)
 		r->matched = true;
 		r->slot = r->match.index;
 	} else if (rc == ERR_METHOD) {
-		if (allow & (1u << HTTP_GET))
-			allow |= 0; /* HEAD is implied by GET */
 		reply_error_allow(r, ERR_METHOD, NULL, "method not allowed here", allow);
 		return;
 	} else if (is_api_path(r->path)) {
@@ -543,6 +545,12 @@ static enum err bind_listen(const char *listen_spec, int *fd_out, char *addr, si
 		host[hlen - 2] = '\0';
 	}
 	port = colon + 1;
+	/* getaddrinfo takes any number as a service and truncates it. */
+	char *pend = NULL;
+	errno = 0;
+	long pnum = strtol(port, &pend, 10);
+	if (*port == '\0' || *pend != '\0' || errno != 0 || pnum < 0 || pnum > 65535)
+		return err_set(ei, ERR_INVALID, "listen", "port must be 0..65535");
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	struct addrinfo *res = NULL;
@@ -619,6 +627,7 @@ enum err server_start(struct app *app, const struct route *routes, int nroutes,
 	s->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, /* first, so option warnings use it */
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(opt->max_connections > 0 ? opt->max_connections : LIMIT_CONNECTIONS),
@@ -626,7 +635,6 @@ enum err server_start(struct app *app, const struct route *routes, int nroutes,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_CONN_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		rc = err_set(ei, ERR_UNAVAIL, "listen", "libmicrohttpd could not start on %s", opt->listen);

@@ -52,6 +52,8 @@ struct sqlite_store {
 	pthread_mutex_t lock;
 	pthread_cond_t work; /* writer waits for jobs */
 	pthread_cond_t done; /* submitters wait for their commit */
+	pthread_cond_t idle; /* close waits for submitters to leave sq_write */
+	int users;           /* threads inside sq_write */
 	struct write_job *head, *tail;
 	int64_t depth;
 	bool stopping;
@@ -484,6 +486,7 @@ static enum err sq_write(struct store *st, store_fn fn, void *arg, struct errinf
 		pthread_mutex_unlock(&ss->lock);
 		return err_set(ei, ERR_UNAVAIL, NULL, "too many writes queued; try again");
 	}
+	ss->users++;
 	if (ss->tail != NULL)
 		ss->tail->next = &job;
 	else
@@ -493,6 +496,9 @@ static enum err sq_write(struct store *st, store_fn fn, void *arg, struct errinf
 	pthread_cond_signal(&ss->work);
 	while (!job.done)
 		pthread_cond_wait(&ss->done, &ss->lock);
+	/* The last one out lets store_close free the lock we still hold. */
+	if (--ss->users == 0 && ss->stopping)
+		pthread_cond_signal(&ss->idle);
 	pthread_mutex_unlock(&ss->lock);
 	if (job.rc != ERR_OK && ei != NULL)
 		*ei = job.ei;
@@ -552,6 +558,10 @@ static void sq_close(struct store *st)
 		pthread_cond_signal(&ss->work);
 		pthread_mutex_unlock(&ss->lock);
 		pthread_join(ss->thread, NULL);
+		pthread_mutex_lock(&ss->lock);
+		while (ss->users > 0)
+			pthread_cond_wait(&ss->idle, &ss->lock);
+		pthread_mutex_unlock(&ss->lock);
 	}
 	for (struct sqlite_conn *c = ss->readers, *nx; c; c = nx) {
 		nx = c->next_reader;
@@ -562,6 +572,7 @@ static void sq_close(struct store *st)
 	pthread_mutex_destroy(&ss->readers_lock);
 	pthread_cond_destroy(&ss->work);
 	pthread_cond_destroy(&ss->done);
+	pthread_cond_destroy(&ss->idle);
 	free(ss->path);
 	free(ss);
 }
@@ -582,6 +593,7 @@ static enum err sq_open(const char *path, const struct store_options *opt, struc
 	pthread_mutex_init(&ss->readers_lock, NULL);
 	pthread_cond_init(&ss->work, NULL);
 	pthread_cond_init(&ss->done, NULL);
+	pthread_cond_init(&ss->idle, NULL);
 	enum err rc = conn_open(path, true, opt == NULL || opt->create, &ss->writer, ei);
 	if (rc == ERR_OK && pthread_create(&ss->thread, NULL, writer_main, ss) != 0)
 		rc = err_set(ei, ERR_INTERNAL, NULL, "cannot start the writer thread");
