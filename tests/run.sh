@@ -3,7 +3,8 @@
 #   1. every cmocka unit test binary under build/asan/tests/ (TAP output)
 #   2. the API suites (tests/api/) against build/linli
 #   3. the API suites again against build/linli-asan (ASan + UBSan)
-#   4. the browser suites (tests/e2e/), if there are any
+#   4. the API suites again on PostgreSQL (a throw-away cluster, tests/lib/pg.sh)
+#   5. the browser suites (tests/e2e/), if there are any
 # Each suite's output is printed as it runs; the last line is exactly
 # "N passed, N failed". Exit status 1 if anything failed or a suite could not
 # run at all, else 0.
@@ -50,19 +51,18 @@ run_unit_tests() {
   selected "$name" || return 0
   banner "$name (cmocka, ASan+UBSan)"
   local pass=0 fail=0 notes=() src bin out rc ok notok plan
-  shopt -s nullglob
-  # a test source without its binary could not run: count it as a failure
-  for src in tests/unit/test_*.c; do
-    bin=build/asan/tests/$(basename "$src" .c)
+  # tests/unit/DIR/test_x.c builds to build/asan/tests/DIR/test_x (see the
+  # Makefile); a test source without its binary could not run: a failure
+  while IFS= read -r src; do
+    bin=build/asan/tests/${src#tests/unit/}; bin=${bin%.c}
     if [[ ! -x $bin ]]; then
       echo "not ok - $bin missing (was \`make unit\` run?)"
-      fail=$((fail + 1)); notes+=("$(basename "$bin") missing")
+      fail=$((fail + 1)); notes+=("${bin#build/asan/tests/} missing")
     fi
-  done
+  done < <(find tests/unit -name 'test_*.c' 2>/dev/null | sort)
   local bins=()
-  for bin in build/asan/tests/*; do
-    [[ -f $bin && -x $bin && $bin != *.* ]] && bins+=("$bin")
-  done
+  while IFS= read -r bin; do bins+=("$bin"); done < <(
+    find build/asan/tests -type f -perm -u+x -name 'test_*' ! -name '*.*' 2>/dev/null | sort)
   if ((${#bins[@]} == 0)); then
     echo "(no unit test binaries under build/asan/tests/)"
   fi
@@ -82,17 +82,17 @@ run_unit_tests() {
     fail=$((fail + notok))
     # results the plan promised but never printed: the binary died part way
     if [[ -n $plan ]] && ((ok + notok < plan)); then
-      fail=$((fail + plan - ok - notok)); notes+=("$(basename "$bin"): $((plan - ok - notok)) missing results")
+      fail=$((fail + plan - ok - notok)); notes+=("${bin#build/asan/tests/}: $((plan - ok - notok)) missing results")
     fi
     if ((rc != 0 && notok == 0)) && [[ -z $plan || $((ok + notok)) -ge $plan ]]; then
-      fail=$((fail + 1)); notes+=("$(basename "$bin") exited $rc")
+      fail=$((fail + 1)); notes+=("${bin#build/asan/tests/} exited $rc")
     fi
     if ((ok + notok == 0 && rc == 0)); then
-      fail=$((fail + 1)); notes+=("$(basename "$bin") printed no TAP results")
+      fail=$((fail + 1)); notes+=("${bin#build/asan/tests/} printed no TAP results")
     fi
   done
   rm -f "$out"
-  shopt -u nullglob
+  local IFS=';'
   record "$name" "$pass" "$fail" "${notes[*]:-}"
 }
 
@@ -142,6 +142,26 @@ has_node_tests() {
        -o -name '*-test.mjs' -o -name '*_test.mjs' -o -name 'test-*.mjs' -o -name 'test.mjs' \) -print -quit) ]]
 }
 
+# run_pg_suite: the API suites once more with every server on a fresh
+# PostgreSQL database (tests/lib/server.mjs reads LINLI_TEST_PG, the cluster
+# URL without a database name) in a throw-away cluster from tests/lib/pg.sh.
+PG_DIR=''
+stop_pg() { [[ -n $PG_DIR ]] && tests/lib/pg.sh stop "$PG_DIR"; PG_DIR=''; }
+trap stop_pg EXIT
+run_pg_suite() {
+  local name=api-pg
+  selected "$name" || return 0
+  local started
+  if ! started=$(tests/lib/pg.sh start 2>&1); then
+    banner "$name"; echo "$started"; echo "not ok - could not start a PostgreSQL cluster"
+    record "$name" 0 1 "no PostgreSQL cluster"; return
+  fi
+  local url
+  read -r PG_DIR url <<<"$started"
+  run_node_suite "$name" tests/api/ LINLI_BIN="$ROOT/build/linli" LINLI_TEST_PG="${url%/postgres}"
+  stop_pg
+}
+
 run_e2e() {
   local name=e2e dir=tests/e2e
   selected "$name" || return 0
@@ -162,6 +182,7 @@ run_node_suite api tests/api/ LINLI_BIN="$ROOT/build/linli"
 run_node_suite api-asan tests/api/ LINLI_BIN="$ROOT/build/linli-asan" \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_pg_suite
 run_e2e
 
 banner summary

@@ -119,11 +119,30 @@ void reply_json(struct req *r, unsigned status, json_t *body)
 	reply_raw(r, status, "application/json", text, strlen(text));
 }
 
+/* Does a body follow the headers, small enough to read and drop? */
+static bool body_follows(struct req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl != NULL) {
+		char *end = NULL;
+		errno = 0;
+		unsigned long long n = strtoull(cl, &end, 10);
+		return errno == 0 && end != cl && n > 0 && n <= LIMIT_DISCARD_BYTES;
+	}
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
+}
+
 static void reply_error_allow(struct req *r, enum err code, const char *field, const char *msg,
                               unsigned allow)
 {
 	if (code == ERR_OK)
 		code = ERR_INTERNAL;
+	if (r->in_headers && !r->deferred && body_follows(r)) {
+		r->deferred = true;
+		err_set(&r->deferred_ei, code, field, "%s", msg ? msg : "");
+		r->deferred_allow = allow;
+		return;
+	}
 	json_t *e = json_pack("{s:s, s:s}", "code", err_name(code), "message", msg ? msg : "");
 	if (field != NULL && field[0] != '\0')
 		json_object_set_new(e, "field", json_string(field));
@@ -435,19 +454,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		*con_cls = r;
 		atomic_fetch_add(&s->active, 1);
+		r->in_headers = true;
 		on_headers(r);
+		r->in_headers = false;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* Read and drop the rest of a refused or oversized body. */
-		if (!r->responded && !r->body_too_large &&
+		/* Keep the body, or read and drop the rest of a refused or oversized
+		 * one, up to a bound past which the connection is simply closed. */
+		r->seen += *upload_size;
+		if (r->seen > LIMIT_DISCARD_BYTES)
+			return MHD_NO;
+		if (!r->responded && !r->deferred && !r->body_too_large &&
 		    strbuf_add(&r->raw, upload_data, *upload_size) != 0)
 			r->body_too_large = true;
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (!r->responded)
+	if (r->deferred) {
+		r->deferred = false;
+		reply_error_allow(r, r->deferred_ei.code, r->deferred_ei.field, r->deferred_ei.message,
+		                  r->deferred_allow);
+	} else if (!r->responded) {
 		dispatch(r);
+	}
 	return MHD_YES;
 }
 

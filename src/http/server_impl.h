@@ -44,6 +44,15 @@ struct req {
 	struct field_val body[LIMIT_FIELDS];
 	struct strbuf raw;
 	bool body_too_large;
+	uint64_t seen;        /* body bytes received, kept or dropped */
+	/* A refusal decided from the headers while a body is on its way: it is
+	 * sent once the body has been read and dropped, because closing with
+	 * unread data makes the kernel reset the connection and the client
+	 * never sees the answer. */
+	bool in_headers;
+	bool deferred;
+	struct errinfo deferred_ei;
+	unsigned deferred_allow;
 	json_t *json;
 	bool responded;
 	unsigned status;
