@@ -157,8 +157,9 @@ static int open_store(const struct config *cfg, bool create, struct store **st)
 	struct errinfo ei;
 	struct store_options opt = {.readers = cfg->threads, .pool_size = cfg->db_pool, .create = create};
 	if (store_open(cfg->db, &opt, st, &ei) != ERR_OK) {
+		bool missing_file = !create && strncmp(cfg->db, "sqlite:", 7) == 0 && ei.code == ERR_UNAVAIL;
 		fprintf(stderr, "linli: %s%s\n", ei.message,
-		        create ? "" : "\n(create the database first: linli init --db URL)");
+		        missing_file ? "\n(create the database first: linli init --db URL)" : "");
 		return 1;
 	}
 	return 0;

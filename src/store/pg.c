@@ -483,6 +483,29 @@ static enum err pg_read(struct store *st, store_fn fn, void *arg, struct errinfo
 	return rc;
 }
 
+/* Migrations run READ COMMITTED: they take an advisory lock first, and a
+ * process that waited for it must then see the versions the other one
+ * committed (a SERIALIZABLE snapshot would predate the lock). */
+static enum err pg_write_schema(struct store *st, store_fn fn, void *arg, struct errinfo *ei)
+{
+	struct pg_store *ps = (struct pg_store *)st;
+	struct pg_conn *c = NULL;
+	enum err rc = pool_get(ps, &c, ei);
+	if (rc != ERR_OK)
+		return rc;
+	rc = simple(c, "BEGIN ISOLATION LEVEL READ COMMITTED", ei);
+	if (rc == ERR_OK) {
+		rc = fn(&c->base, arg, ei);
+		reset_busy(c);
+		if (rc == ERR_OK)
+			rc = simple(c, "COMMIT", ei);
+		else
+			simple(c, "ROLLBACK", NULL);
+	}
+	pool_put(ps, c);
+	return rc;
+}
+
 /* Writes run SERIALIZABLE, which gives what SQLite's single writer gives:
  * every write transaction behaves as if it ran alone. The price is the
  * occasional serialization failure (40001) or deadlock (40P01); the whole
@@ -593,6 +616,7 @@ const struct store_ops store_pg_ops = {
 	.close = pg_close,
 	.read = pg_read,
 	.write = pg_write,
+	.write_schema = pg_write_schema,
 	.stats = pg_stats,
 	.query = pg_query,
 	.next = pg_next,

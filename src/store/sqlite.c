@@ -629,6 +629,7 @@ const struct store_ops store_sqlite_ops = {
 	.close = sq_close,
 	.read = sq_read,
 	.write = sq_write,
+	.write_schema = sq_write, /* one writer: nothing runs beside a migration */
 	.stats = sq_stats,
 	.query = sq_query,
 	.next = sq_next,

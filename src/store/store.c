@@ -179,7 +179,7 @@ static enum err migrate_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 enum err store_migrate(struct store *st, int *applied, struct errinfo *ei)
 {
 	struct migrate_ctx m = {.backend = st->ops->name};
-	enum err rc = store_write(st, migrate_fn, &m, ei);
+	enum err rc = st->ops->write_schema(st, migrate_fn, &m, ei);
 	if (applied != NULL)
 		*applied = rc == ERR_OK ? m.applied : 0;
 	return rc;

@@ -15,6 +15,10 @@ struct store_ops {
 	void (*close)(struct store *st);
 	enum err (*read)(struct store *st, store_fn fn, void *arg, struct errinfo *ei);
 	enum err (*write)(struct store *st, store_fn fn, void *arg, struct errinfo *ei);
+	/* A write for schema changes: like write, but where isolation would pin
+	 * a snapshot taken before sql_migrate_lock is granted (PostgreSQL's
+	 * SERIALIZABLE), each statement must see what committed meanwhile. */
+	enum err (*write_schema)(struct store *st, store_fn fn, void *arg, struct errinfo *ei);
 	void (*stats)(struct store *st, struct store_stats *out);
 
 	enum err (*query)(struct store_conn *c, const char *sql, const struct store_val *params,

@@ -3,7 +3,7 @@
 // database behave as one system, and migrate-data copies a deployment.
 import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +182,22 @@ describe('PostgreSQL', { skip }, () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('several processes migrating one database at once take turns, and all succeed', async () => {
+    const url = createDb();
+    const { bin } = await import('../lib/server.mjs');
+    const runs = await Promise.all([0, 1, 2, 3].map(() => new Promise((ok) => {
+      const p = spawn(bin, ['migrate', '--db', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (d) => { out += d; });
+      p.stderr.on('data', (d) => { out += d; });
+      p.on('exit', (code) => ok({ code, out }));
+    })));
+    assert.deepEqual(runs.map((r) => r.code), [0, 0, 0, 0], runs.map((r) => r.out).join('\n'));
+    const applied = runs.map((r) => Number(r.out.match(/\((\d+) migrations? applied\)/)[1]));
+    assert.equal(applied.reduce((a, b) => a + b, 0), applied.length ? Math.max(...applied) : 0);
+    assert.equal(applied.filter((n) => n > 0).length, 1, 'exactly one process applied the migrations');
   });
 
   test('a lost database connection is a 503 and the server reconnects', async () => {
