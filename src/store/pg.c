@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "limits.h"
-#include "store/store_impl.h"
+#include "store/stmt_cache.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -21,14 +21,9 @@
 #define PG_PARAMS_MAX 64
 
 struct pg_stmt {
-	struct store_stmt base;
+	struct cached_stmt c; /* first: the cache's view of it */
 	struct pg_conn *conn;
-	char *sql;  /* owned copy: the cache key */
-	uint64_t hash;
 	char name[16];
-	bool prepared;
-	bool busy;
-	bool cached;
 	PGresult *res;
 	int row, nrows;
 	int nparams;
@@ -37,9 +32,7 @@ struct pg_stmt {
 struct pg_conn {
 	struct store_conn base;
 	PGconn *pg;
-	struct pg_stmt *cache[LIMIT_STMT_CACHE];
-	int ncache;
-	int evict;
+	struct stmt_cache cache;
 	unsigned next_name;
 	bool broken;    /* the connection was lost: reset before reuse */
 	char last_state[6]; /* SQLSTATE of the last failure in this transaction */
@@ -139,15 +132,15 @@ static void stmt_free(struct pg_stmt *s)
 	if (s == NULL)
 		return;
 	PQclear(s->res);
-	free(s->sql);
+	free(s->c.sql);
 	free(s);
 }
 
 static void conn_forget_statements(struct pg_conn *c)
 {
-	for (int i = 0; i < c->ncache; i++)
-		stmt_free(c->cache[i]);
-	c->ncache = 0;
+	for (int i = 0; i < c->cache.n; i++)
+		stmt_free((struct pg_stmt *)c->cache.item[i]);
+	c->cache.n = 0;
 }
 
 static void conn_close(struct pg_conn *c)
@@ -225,14 +218,6 @@ static void pool_put(struct pg_store *ps, struct pg_conn *c)
 
 /* --- statements ----------------------------------------------------------- */
 
-static uint64_t sql_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /* Rewrites `?` placeholders as $1, $2 … outside quotes; counts them. */
 static char *number_placeholders(const char *sql, int *n)
 {
@@ -263,53 +248,34 @@ static enum err pg_query(struct store_conn *bc, const char *sql, const struct st
                          int nparams, struct store_stmt **out, struct errinfo *ei)
 {
 	struct pg_conn *c = (struct pg_conn *)bc;
-	uint64_t h = sql_hash(sql);
-	struct pg_stmt *s = NULL;
+	uint64_t h;
+	struct pg_stmt *s = (struct pg_stmt *)stmt_cache_find(&c->cache, sql, &h);
 	*out = NULL;
-	for (int i = 0; i < c->ncache; i++) {
-		struct pg_stmt *t = c->cache[i];
-		if (t->hash == h && !t->busy && strcmp(t->sql, sql) == 0) {
-			s = t;
-			break;
-		}
-	}
 	if (s == NULL) {
 		s = calloc(1, sizeof *s);
-		if (s == NULL || (s->sql = strdup(sql)) == NULL) {
-			free(s);
+		if (s == NULL)
 			return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
-		}
-		s->base.ops = &store_pg_ops;
 		s->conn = c;
-		s->hash = h;
 		snprintf(s->name, sizeof s->name, "s%u", c->next_name++);
-		char *text = number_placeholders(sql, &s->nparams);
-		PGresult *r = text ? PQprepare(c->pg, s->name, text, 0, NULL) : NULL;
-		free(text);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			enum err e = fail_res(c, r, ei, "prepare");
+		enum err e = stmt_cache_init(&s->c, &store_pg_ops, sql, h, ei);
+		if (e == ERR_OK) {
+			char *text = number_placeholders(sql, &s->nparams);
+			PGresult *r = text ? PQprepare(c->pg, s->name, text, 0, NULL) : NULL;
+			free(text);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK)
+				e = fail_res(c, r, ei, "prepare");
 			PQclear(r);
+		}
+		if (e != ERR_OK) {
 			stmt_free(s);
 			return e;
 		}
-		PQclear(r);
-		s->prepared = true;
-		if (c->ncache < LIMIT_STMT_CACHE) {
-			c->cache[c->ncache++] = s;
-			s->cached = true;
-		} else {
-			for (int tries = 0; tries < LIMIT_STMT_CACHE; tries++) {
-				int v = c->evict++ % LIMIT_STMT_CACHE;
-				if (!c->cache[v]->busy) {
-					char dealloc[48];
-					snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", c->cache[v]->name);
-					PQclear(PQexec(c->pg, dealloc));
-					stmt_free(c->cache[v]);
-					c->cache[v] = s;
-					s->cached = true;
-					break;
-				}
-			}
+		struct pg_stmt *old = (struct pg_stmt *)stmt_cache_add(&c->cache, &s->c);
+		if (old != NULL) {
+			char dealloc[48];
+			snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", old->name);
+			PQclear(PQexec(c->pg, dealloc));
+			stmt_free(old);
 		}
 	}
 	if (nparams != s->nparams || nparams > PG_PARAMS_MAX)
@@ -347,19 +313,19 @@ static enum err pg_query(struct store_conn *bc, const char *sql, const struct st
 			values[i] = NULL;
 		}
 	}
-	s->busy = true;
+	s->c.busy = true;
 	PQclear(s->res);
 	s->res = PQexecPrepared(c->pg, s->name, nparams, values, NULL, NULL, 0);
 	free(scratch);
 	ExecStatusType st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		enum err e = fail_res(c, s->res, ei, "query");
-		store_pg_ops.done(&s->base);
+		store_pg_ops.done(&s->c.base);
 		return e;
 	}
 	s->row = -1;
 	s->nrows = PQntuples(s->res);
-	*out = &s->base;
+	*out = &s->c.base;
 	return ERR_OK;
 }
 
@@ -405,8 +371,8 @@ static void pg_done(struct store_stmt *bs)
 	struct pg_stmt *s = (struct pg_stmt *)bs;
 	PQclear(s->res);
 	s->res = NULL;
-	s->busy = false;
-	if (!s->cached)
+	s->c.busy = false;
+	if (!s->c.cached)
 		stmt_free(s);
 }
 
@@ -458,11 +424,26 @@ static enum err pg_exec_script(struct store_conn *bc, const char *sql, struct er
 
 static void reset_busy(struct pg_conn *c)
 {
-	for (int i = 0; i < c->ncache; i++)
-		if (c->cache[i]->busy) {
+	for (int i = 0; i < c->cache.n; i++)
+		if (c->cache.item[i]->busy) {
 			log_warn("statement left open by a store callback; reset", NULL);
-			pg_done(&c->cache[i]->base);
+			pg_done(&c->cache.item[i]->base);
 		}
+}
+
+/* BEGIN (as given), the callback, then COMMIT or ROLLBACK. */
+static enum err run_tx(struct pg_conn *c, const char *begin, store_fn fn, void *arg,
+                       struct errinfo *ei)
+{
+	enum err rc = simple(c, begin, ei);
+	if (rc != ERR_OK)
+		return rc;
+	rc = fn(&c->base, arg, ei);
+	reset_busy(c);
+	if (rc == ERR_OK)
+		return simple(c, "COMMIT", ei);
+	simple(c, "ROLLBACK", NULL);
+	return rc;
 }
 
 static enum err pg_read(struct store *st, store_fn fn, void *arg, struct errinfo *ei)
@@ -473,12 +454,7 @@ static enum err pg_read(struct store *st, store_fn fn, void *arg, struct errinfo
 	if (rc != ERR_OK)
 		return rc;
 	/* One snapshot for all the callback's queries, and no writes. */
-	rc = simple(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ei);
-	if (rc == ERR_OK) {
-		rc = fn(&c->base, arg, ei);
-		reset_busy(c);
-		simple(c, rc == ERR_OK ? "COMMIT" : "ROLLBACK", NULL);
-	}
+	rc = run_tx(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn, arg, ei);
 	pool_put(ps, c);
 	return rc;
 }
@@ -493,15 +469,7 @@ static enum err pg_write_schema(struct store *st, store_fn fn, void *arg, struct
 	enum err rc = pool_get(ps, &c, ei);
 	if (rc != ERR_OK)
 		return rc;
-	rc = simple(c, "BEGIN ISOLATION LEVEL READ COMMITTED", ei);
-	if (rc == ERR_OK) {
-		rc = fn(&c->base, arg, ei);
-		reset_busy(c);
-		if (rc == ERR_OK)
-			rc = simple(c, "COMMIT", ei);
-		else
-			simple(c, "ROLLBACK", NULL);
-	}
+	rc = run_tx(c, "BEGIN ISOLATION LEVEL READ COMMITTED", fn, arg, ei);
 	pool_put(ps, c);
 	return rc;
 }
@@ -522,15 +490,7 @@ static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinf
 	in_write = true;
 	for (int attempt = 1;; attempt++) {
 		c->last_state[0] = '\0';
-		rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE", ei);
-		if (rc == ERR_OK) {
-			rc = fn(&c->base, arg, ei);
-			reset_busy(c);
-			if (rc == ERR_OK)
-				rc = simple(c, "COMMIT", ei);
-			else
-				simple(c, "ROLLBACK", NULL);
-		}
+		rc = run_tx(c, "BEGIN ISOLATION LEVEL SERIALIZABLE", fn, arg, ei);
 		if (rc == ERR_OK) {
 			atomic_fetch_add(&ps->commits, 1);
 			atomic_fetch_add(&ps->transactions, 1);

@@ -10,26 +10,20 @@
 #include <string.h>
 
 #include "limits.h"
-#include "store/store_impl.h"
+#include "store/stmt_cache.h"
 #include "util/log.h"
 
 struct sqlite_stmt {
-	struct store_stmt base;
+	struct cached_stmt c; /* first: the cache's view of it */
 	struct sqlite_conn *conn;
 	sqlite3_stmt *st;
-	char *sql;     /* owned copy: the cache key */
-	uint64_t hash;
-	bool busy;
-	bool cached;   /* false: finalize on done */
 	int last;      /* last sqlite3_step result */
 };
 
 struct sqlite_conn {
 	struct store_conn base;
 	sqlite3 *db;
-	struct sqlite_stmt *cache[LIMIT_STMT_CACHE];
-	int ncache;
-	int evict; /* round-robin victim */
+	struct stmt_cache cache;
 	struct sqlite_conn *next_reader;
 };
 
@@ -171,7 +165,7 @@ static void stmt_free(struct sqlite_stmt *s)
 	if (s == NULL)
 		return;
 	sqlite3_finalize(s->st);
-	free(s->sql);
+	free(s->c.sql);
 	free(s);
 }
 
@@ -179,8 +173,8 @@ static void conn_close(struct sqlite_conn *c)
 {
 	if (c == NULL)
 		return;
-	for (int i = 0; i < c->ncache; i++)
-		stmt_free(c->cache[i]);
+	for (int i = 0; i < c->cache.n; i++)
+		stmt_free((struct sqlite_stmt *)c->cache.item[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -188,12 +182,13 @@ static void conn_close(struct sqlite_conn *c)
 /* Resets statements a callback left running, so COMMIT is not refused. */
 static void conn_reset_busy(struct sqlite_conn *c)
 {
-	for (int i = 0; i < c->ncache; i++)
-		if (c->cache[i]->busy) {
+	for (int i = 0; i < c->cache.n; i++)
+		if (c->cache.item[i]->busy) {
+			struct sqlite_stmt *s = (struct sqlite_stmt *)c->cache.item[i];
 			log_warn("statement left open by a store callback; reset", NULL);
-			sqlite3_reset(c->cache[i]->st);
-			sqlite3_clear_bindings(c->cache[i]->st);
-			c->cache[i]->busy = false;
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			s->c.busy = false;
 		}
 }
 
@@ -203,14 +198,6 @@ static int conn_exec_simple(struct sqlite_conn *c, const char *sql)
 }
 
 /* --- statements ----------------------------------------------------------- */
-
-static uint64_t sql_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 static enum err bind_params(struct sqlite_stmt *s, const struct store_val *p, int n,
                             struct errinfo *ei)
@@ -238,56 +225,34 @@ static enum err sq_query(struct store_conn *bc, const char *sql, const struct st
                          int nparams, struct store_stmt **out, struct errinfo *ei)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)bc;
-	uint64_t h = sql_hash(sql);
-	struct sqlite_stmt *s = NULL;
+	uint64_t h;
+	struct sqlite_stmt *s = (struct sqlite_stmt *)stmt_cache_find(&c->cache, sql, &h);
 	*out = NULL;
-	for (int i = 0; i < c->ncache; i++) {
-		struct sqlite_stmt *t = c->cache[i];
-		if (t->hash == h && !t->busy && strcmp(t->sql, sql) == 0) {
-			s = t;
-			break;
-		}
-	}
 	if (s == NULL) {
 		s = calloc(1, sizeof *s);
-		if (s == NULL || (s->sql = strdup(sql)) == NULL) {
-			free(s);
+		if (s == NULL)
 			return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
-		}
-		s->base.ops = &store_sqlite_ops;
 		s->conn = c;
-		s->hash = h;
-		int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
-		if (rc != SQLITE_OK) {
-			enum err e = fail_db(c->db, rc, ei, "prepare");
+		enum err e = stmt_cache_init(&s->c, &store_sqlite_ops, sql, h, ei);
+		int rc = e == ERR_OK
+			? sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL)
+			: SQLITE_OK;
+		if (e == ERR_OK && rc != SQLITE_OK)
+			e = fail_db(c->db, rc, ei, "prepare");
+		if (e != ERR_OK) {
 			stmt_free(s);
 			return e;
 		}
-		/* Cache it, evicting an idle statement when full; if every cached
-		 * one is busy (deep nesting), use this one once and finalize it. */
-		if (c->ncache < LIMIT_STMT_CACHE) {
-			c->cache[c->ncache++] = s;
-			s->cached = true;
-		} else {
-			for (int tries = 0; tries < LIMIT_STMT_CACHE; tries++) {
-				int v = c->evict++ % LIMIT_STMT_CACHE;
-				if (!c->cache[v]->busy) {
-					stmt_free(c->cache[v]);
-					c->cache[v] = s;
-					s->cached = true;
-					break;
-				}
-			}
-		}
+		stmt_free((struct sqlite_stmt *)stmt_cache_add(&c->cache, &s->c));
 	}
-	s->busy = true;
+	s->c.busy = true;
 	s->last = SQLITE_OK;
 	enum err rc = bind_params(s, params, nparams, ei);
 	if (rc != ERR_OK) {
-		s->base.ops->done(&s->base);
+		s->c.base.ops->done(&s->c.base);
 		return rc;
 	}
-	*out = &s->base;
+	*out = &s->c.base;
 	return ERR_OK;
 }
 
@@ -334,8 +299,8 @@ static void sq_done(struct store_stmt *bs)
 	struct sqlite_stmt *s = (struct sqlite_stmt *)bs;
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
-	s->busy = false;
-	if (!s->cached)
+	s->c.busy = false;
+	if (!s->c.cached)
 		stmt_free(s);
 }
 
