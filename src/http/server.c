@@ -119,9 +119,14 @@ void reply_json(struct req *r, unsigned status, json_t *body)
 	reply_raw(r, status, "application/json", text, strlen(text));
 }
 
-/* Does a body follow the headers, small enough to read and drop? */
+/* Does a body follow the headers, small enough to read and drop? A client
+ * that asked "Expect: 100-continue" sends nothing until told to, so it can
+ * be answered at once. */
 static bool body_follows(struct req *r)
 {
+	const char *expect = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Expect");
+	if (expect != NULL && strcasecmp(expect, "100-continue") == 0)
+		return false;
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl != NULL) {
 		char *end = NULL;
