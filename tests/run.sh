@@ -45,12 +45,15 @@ selected() { [[ -z ${LINLI_ONLY:-} || $1 == *"$LINLI_ONLY"* ]]; }
 # The last "# NAME N" summary line of node's TAP reporter, or empty.
 tap_count() { grep -E "^# $1 [0-9]+\$" "$2" | tail -n 1 | awk '{print $3}'; }
 
-# run_unit_tests: each cmocka binary under build/asan/tests/, TAP on stdout.
+# run_unit_tests NAME SUBDIR [VAR=VALUE ...]: each cmocka binary under
+# build/asan/tests/SUBDIR (TAP on stdout) with the given environment.
+# "not ok … # SKIP" lines are skipped tests (cmocka's way of printing them):
+# counted neither as passed nor as failed.
 run_unit_tests() {
-  local name=unit
+  local name=$1 sub=$2; shift 2
   selected "$name" || return 0
-  banner "$name (cmocka, ASan+UBSan)"
-  local pass=0 fail=0 notes=() src bin out rc ok notok plan
+  banner "$name (cmocka, ASan+UBSan${*:+; $*})"
+  local pass=0 fail=0 skipped=0 notes=() src bin out rc ok notok skip plan
   # tests/unit/DIR/test_x.c builds to build/asan/tests/DIR/test_x (see the
   # Makefile); a test source without its binary could not run: a failure
   while IFS= read -r src; do
@@ -59,39 +62,42 @@ run_unit_tests() {
       echo "not ok - $bin missing (was \`make unit\` run?)"
       fail=$((fail + 1)); notes+=("${bin#build/asan/tests/} missing")
     fi
-  done < <(find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+  done < <(find "tests/unit/$sub" -name 'test_*.c' 2>/dev/null | sort)
   local bins=()
   while IFS= read -r bin; do bins+=("$bin"); done < <(
-    find build/asan/tests -type f -perm -u+x -name 'test_*' ! -name '*.*' 2>/dev/null | sort)
+    find "build/asan/tests/$sub" -type f -perm -u+x -name 'test_*' ! -name '*.*' 2>/dev/null | sort)
   if ((${#bins[@]} == 0)); then
     echo "(no unit test binaries under build/asan/tests/)"
   fi
   out=$(mktemp)
   for bin in "${bins[@]}"; do
     echo "# $bin"
-    CMOCKA_MESSAGE_OUTPUT=tap \
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    env CMOCKA_MESSAGE_OUTPUT=tap \
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$@" \
       timeout -k 10 "$SUITE_TIMEOUT" "$bin" >"$out" 2>&1
     rc=$?
     cat "$out"
     ok=$(grep -cE '^ok( |$)' "$out")
-    notok=$(grep -cE '^not ok( |$)' "$out")
+    skip=$(grep -E '^not ok( |$)' "$out" | grep -cE '# SKIP')
+    notok=$(( $(grep -cE '^not ok( |$)' "$out") - skip ))
+    skipped=$((skipped + skip))
     plan=$(grep -oE '^1\.\.[0-9]+' "$out" | head -n 1 | cut -d. -f3)
     pass=$((pass + ok))
     fail=$((fail + notok))
     # results the plan promised but never printed: the binary died part way
-    if [[ -n $plan ]] && ((ok + notok < plan)); then
-      fail=$((fail + plan - ok - notok)); notes+=("${bin#build/asan/tests/}: $((plan - ok - notok)) missing results")
+    if [[ -n $plan ]] && ((ok + notok + skip < plan)); then
+      fail=$((fail + plan - ok - notok - skip)); notes+=("${bin#build/asan/tests/}: $((plan - ok - notok - skip)) missing results")
     fi
-    if ((rc != 0 && notok == 0)) && [[ -z $plan || $((ok + notok)) -ge $plan ]]; then
+    if ((rc != 0 && notok == 0)) && [[ -z $plan || $((ok + notok + skip)) -ge $plan ]]; then
       fail=$((fail + 1)); notes+=("${bin#build/asan/tests/} exited $rc")
     fi
-    if ((ok + notok == 0 && rc == 0)); then
+    if ((ok + notok + skip == 0 && rc == 0)); then
       fail=$((fail + 1)); notes+=("${bin#build/asan/tests/} printed no TAP results")
     fi
   done
   rm -f "$out"
+  ((skipped > 0)) && notes+=("$skipped skipped")
   local IFS=';'
   record "$name" "$pass" "$fail" "${notes[*]:-}"
 }
@@ -142,15 +148,16 @@ has_node_tests() {
        -o -name '*-test.mjs' -o -name '*_test.mjs' -o -name 'test-*.mjs' -o -name 'test.mjs' \) -print -quit) ]]
 }
 
-# run_pg_suite: the API suites once more with every server on a fresh
-# PostgreSQL database (tests/lib/server.mjs reads LINLI_TEST_PG, the cluster
-# URL without a database name) in a throw-away cluster from tests/lib/pg.sh.
+# run_pg_suite: the store unit tests and the API suites once more, on a
+# throw-away PostgreSQL cluster from tests/lib/pg.sh; every store fixture and
+# every server gets a fresh database (LINLI_TEST_PG is the cluster URL
+# without a database name).
 PG_DIR=''
 stop_pg() { [[ -n $PG_DIR ]] && tests/lib/pg.sh stop "$PG_DIR"; PG_DIR=''; }
 trap stop_pg EXIT
 run_pg_suite() {
-  local name=api-pg
-  selected "$name" || return 0
+  local name=pg
+  selected unit-pg || selected api-pg || return 0
   local started
   if ! started=$(tests/lib/pg.sh start 2>&1); then
     banner "$name"; echo "$started"; echo "not ok - could not start a PostgreSQL cluster"
@@ -158,7 +165,8 @@ run_pg_suite() {
   fi
   local url
   read -r PG_DIR url <<<"$started"
-  run_node_suite "$name" tests/api/ LINLI_BIN="$ROOT/build/linli" LINLI_TEST_PG="${url%/postgres}"
+  run_unit_tests unit-pg store LINLI_TEST_PG="${url%/postgres}"
+  run_node_suite api-pg tests/api/ LINLI_BIN="$ROOT/build/linli" LINLI_TEST_PG="${url%/postgres}"
   stop_pg
 }
 
@@ -177,7 +185,7 @@ run_e2e() {
   run_node_suite "$name" "$dir" LINLI_BIN="$ROOT/build/linli"
 }
 
-run_unit_tests
+run_unit_tests unit ''
 run_node_suite api tests/api/ LINLI_BIN="$ROOT/build/linli"
 run_node_suite api-asan tests/api/ LINLI_BIN="$ROOT/build/linli-asan" \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \

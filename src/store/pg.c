@@ -47,11 +47,13 @@ struct pg_store {
 	pthread_cond_t freed;
 	struct pg_conn *free;
 	int size, open;
+	int lent; /* connections out of the pool right now */
 	_Atomic int64_t waiting;
 	_Atomic int64_t commits, transactions, failed_commits, retries;
 };
 
-static _Thread_local bool in_write;
+/* The store whose write callback runs on this thread, if any. */
+static _Thread_local struct pg_store *in_write;
 
 /* --- errors -------------------------------------------------------------- */
 
@@ -105,6 +107,14 @@ static enum err fail_res(struct pg_conn *c, PGresult *res, struct errinfo *ei, c
 
 /* --- connections ---------------------------------------------------------- */
 
+/* Quiet notices (e.g. "relation already exists, skipping"), UTC, UTF-8;
+ * again after every reconnect, since a new session starts from defaults. */
+static void session_setup(struct pg_conn *c)
+{
+	PQclear(PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC';"
+	                      " SET client_encoding = 'UTF8'"));
+}
+
 static enum err conn_open(struct pg_store *ps, struct pg_conn **out, struct errinfo *ei)
 {
 	struct pg_conn *c = calloc(1, sizeof *c);
@@ -119,10 +129,7 @@ static enum err conn_open(struct pg_store *ps, struct pg_conn **out, struct erri
 		free(c);
 		return e;
 	}
-	/* Quiet notices (e.g. "relation already exists, skipping"), UTC, UTF-8. */
-	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC';"
-	                            " SET client_encoding = 'UTF8'");
-	PQclear(r);
+	session_setup(c);
 	*out = c;
 	return ERR_OK;
 }
@@ -165,6 +172,17 @@ static enum err simple(struct pg_conn *c, const char *sql, struct errinfo *ei)
 
 /* --- the pool ------------------------------------------------------------- */
 
+/* Broadcast: both waiting borrowers and a closing store wait on `freed`. */
+static void pool_put(struct pg_store *ps, struct pg_conn *c)
+{
+	pthread_mutex_lock(&ps->lock);
+	c->next_free = ps->free;
+	ps->free = c;
+	ps->lent--;
+	pthread_cond_broadcast(&ps->freed);
+	pthread_mutex_unlock(&ps->lock);
+}
+
 static enum err pool_get(struct pg_store *ps, struct pg_conn **out, struct errinfo *ei)
 {
 	pthread_mutex_lock(&ps->lock);
@@ -173,6 +191,7 @@ static enum err pool_get(struct pg_store *ps, struct pg_conn **out, struct errin
 		pthread_cond_wait(&ps->freed, &ps->lock);
 	atomic_fetch_sub(&ps->waiting, 1);
 	struct pg_conn *c = ps->free;
+	ps->lent++;
 	if (c != NULL) {
 		ps->free = c->next_free;
 		pthread_mutex_unlock(&ps->lock);
@@ -183,7 +202,8 @@ static enum err pool_get(struct pg_store *ps, struct pg_conn **out, struct errin
 		if (rc != ERR_OK) {
 			pthread_mutex_lock(&ps->lock);
 			ps->open--;
-			pthread_cond_signal(&ps->freed);
+			ps->lent--;
+			pthread_cond_broadcast(&ps->freed);
 			pthread_mutex_unlock(&ps->lock);
 			return rc;
 		}
@@ -193,13 +213,11 @@ static enum err pool_get(struct pg_store *ps, struct pg_conn **out, struct errin
 		PQreset(c->pg);
 		conn_forget_statements(c);
 		c->broken = false;
+		if (PQstatus(c->pg) == CONNECTION_OK)
+			session_setup(c);
 		if (PQstatus(c->pg) != CONNECTION_OK) {
 			c->broken = true;
-			pthread_mutex_lock(&ps->lock);
-			c->next_free = ps->free;
-			ps->free = c;
-			pthread_cond_signal(&ps->freed);
-			pthread_mutex_unlock(&ps->lock);
+			pool_put(ps, c);
 			return err_set(ei, ERR_UNAVAIL, NULL, "the database is unavailable; try again");
 		}
 	}
@@ -207,35 +225,36 @@ static enum err pool_get(struct pg_store *ps, struct pg_conn **out, struct errin
 	return ERR_OK;
 }
 
-static void pool_put(struct pg_store *ps, struct pg_conn *c)
-{
-	pthread_mutex_lock(&ps->lock);
-	c->next_free = ps->free;
-	ps->free = c;
-	pthread_cond_signal(&ps->freed);
-	pthread_mutex_unlock(&ps->lock);
-}
+
 
 /* --- statements ----------------------------------------------------------- */
 
-/* Rewrites `?` placeholders as $1, $2 … outside quotes; counts them. */
+/* Rewrites `?` placeholders as $1, $2 … outside string literals, quoted
+ * identifiers and comments; counts them. */
 static char *number_placeholders(const char *sql, int *n)
 {
 	struct strbuf sb;
 	strbuf_init(&sb, strlen(sql) * 3 + 16);
-	char quote = 0;
 	*n = 0;
-	for (const char *p = sql; *p; p++) {
-		if (quote) {
-			if (*p == quote)
-				quote = 0;
-		} else if (*p == '\'' || *p == '"') {
-			quote = *p;
+	for (const char *p = sql; *p;) {
+		/* Copy a literal or comment whole ('it''s' works out: two literals). */
+		const char *e = NULL;
+		size_t skip = 0;
+		if (*p == '\'' || *p == '"')
+			skip = (e = strchr(p + 1, *p)) ? (size_t)(e - p) + 1 : strlen(p);
+		else if (p[0] == '-' && p[1] == '-')
+			skip = (e = strchr(p, '\n')) ? (size_t)(e - p) + 1 : strlen(p);
+		else if (p[0] == '/' && p[1] == '*')
+			skip = (e = strstr(p + 2, "*/")) ? (size_t)(e - p) + 2 : strlen(p);
+		if (skip > 0) {
+			strbuf_add(&sb, p, skip);
+			p += skip;
 		} else if (*p == '?') {
 			strbuf_addf(&sb, "$%d", ++*n);
-			continue;
+			p++;
+		} else {
+			strbuf_add(&sb, p++, 1);
 		}
-		strbuf_add(&sb, p, 1);
 	}
 	if (sb.overflow) {
 		strbuf_free(&sb);
@@ -278,9 +297,12 @@ static enum err pg_query(struct store_conn *bc, const char *sql, const struct st
 			stmt_free(old);
 		}
 	}
-	if (nparams != s->nparams || nparams > PG_PARAMS_MAX)
-		return err_set(ei, ERR_INTERNAL, NULL, "statement wants %d parameters, got %d",
-		               s->nparams, nparams);
+	if (nparams != s->nparams || nparams > PG_PARAMS_MAX) {
+		int want = s->nparams;
+		store_pg_ops.done(&s->c.base); /* frees it if it could not be cached */
+		return err_set(ei, ERR_INTERNAL, NULL, "statement wants %d parameters, got %d", want,
+		               nparams);
+	}
 	/* Every parameter goes as NUL-terminated text; the server infers types
 	 * from the SQL. Text values are copied into one scratch block because
 	 * a store_val's text need not be NUL-terminated. */
@@ -346,10 +368,15 @@ static bool pg_col_null(struct store_stmt *bs, int col)
 	return PQgetisnull(s->res, s->row, col) != 0;
 }
 
+#define OID_BOOL 16
+
 static int64_t pg_col_int(struct store_stmt *bs, int col)
 {
 	struct pg_stmt *s = (struct pg_stmt *)bs;
-	return strtoll(PQgetvalue(s->res, s->row, col), NULL, 10);
+	const char *v = PQgetvalue(s->res, s->row, col);
+	if (PQftype(s->res, col) == OID_BOOL)
+		return v[0] == 't'; /* as SQLite: true is 1 */
+	return strtoll(v, NULL, 10);
 }
 
 static double pg_col_real(struct store_stmt *bs, int col)
@@ -372,8 +399,13 @@ static void pg_done(struct store_stmt *bs)
 	PQclear(s->res);
 	s->res = NULL;
 	s->c.busy = false;
-	if (!s->c.cached)
+	if (!s->c.cached) {
+		/* Used once because the cache was all busy: release it on the server too. */
+		char dealloc[48];
+		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", s->name);
+		PQclear(PQexec(s->conn->pg, dealloc));
 		stmt_free(s);
+	}
 }
 
 static int pg_col_count(struct store_stmt *bs)
@@ -386,7 +418,7 @@ static const char *pg_col_name(struct store_stmt *bs, int col)
 	return PQfname(((struct pg_stmt *)bs)->res, col);
 }
 
-/* Built-in type OIDs (pg_type.dat): int8 20, int2 21, int4 23, float4 700,
+/* Built-in type OIDs (pg_type.dat): bool 16, int8 20, int2 21, int4 23, float4 700,
  * float8 701, numeric 1700. Everything else travels as text. */
 static enum store_type pg_col_type(struct store_stmt *bs, int col)
 {
@@ -394,7 +426,7 @@ static enum store_type pg_col_type(struct store_stmt *bs, int col)
 	if (PQgetisnull(s->res, s->row, col))
 		return STORE_NULL;
 	switch (PQftype(s->res, col)) {
-	case 20: case 21: case 23: return STORE_INT;
+	case 20: case 21: case 23: case OID_BOOL: return STORE_INT;
 	case 700: case 701: case 1700: return STORE_REAL;
 	default: return STORE_TEXT;
 	}
@@ -450,6 +482,11 @@ static enum err pg_read(struct store *st, store_fn fn, void *arg, struct errinfo
 {
 	struct pg_store *ps = (struct pg_store *)st;
 	struct pg_conn *c = NULL;
+	/* A second connection inside a write callback would not see the
+	 * callback's own work, and with a small pool could wait forever. */
+	if (in_write == ps)
+		return err_set(ei, ERR_INTERNAL, NULL, "store_read inside a write callback of the same "
+		                                        "store: use the callback's connection");
 	enum err rc = pool_get(ps, &c, ei);
 	if (rc != ERR_OK)
 		return rc;
@@ -481,13 +518,13 @@ static enum err pg_write_schema(struct store *st, store_fn fn, void *arg, struct
 static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinfo *ei)
 {
 	struct pg_store *ps = (struct pg_store *)st;
-	if (in_write)
+	if (in_write != NULL)
 		return err_set(ei, ERR_INTERNAL, NULL, "store_write called inside a write callback");
 	struct pg_conn *c = NULL;
 	enum err rc = pool_get(ps, &c, ei);
 	if (rc != ERR_OK)
 		return rc;
-	in_write = true;
+	in_write = ps;
 	for (int attempt = 1;; attempt++) {
 		c->last_state[0] = '\0';
 		rc = run_tx(c, "BEGIN ISOLATION LEVEL SERIALIZABLE", fn, arg, ei);
@@ -506,7 +543,7 @@ static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinf
 		}
 		atomic_fetch_add(&ps->retries, 1);
 	}
-	in_write = false;
+	in_write = NULL;
 	pool_put(ps, c);
 	return rc;
 }
@@ -516,6 +553,11 @@ static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinf
 static void pg_close(struct store *st)
 {
 	struct pg_store *ps = (struct pg_store *)st;
+	/* Writes in flight finish first, as with SQLite's writer queue. */
+	pthread_mutex_lock(&ps->lock);
+	while (ps->lent > 0)
+		pthread_cond_wait(&ps->freed, &ps->lock);
+	pthread_mutex_unlock(&ps->lock);
 	for (struct pg_conn *c = ps->free, *nx; c; c = nx) {
 		nx = c->next_free;
 		conn_close(c);

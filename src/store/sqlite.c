@@ -24,6 +24,10 @@ struct sqlite_conn {
 	struct store_conn base;
 	sqlite3 *db;
 	struct stmt_cache cache;
+	/* A statement failed in the current callback: refuse further ones, as
+	 * PostgreSQL does in an aborted transaction, so callbacks behave the
+	 * same on both backends. */
+	bool failed;
 	struct sqlite_conn *next_reader;
 };
 
@@ -63,10 +67,12 @@ struct sqlite_store {
 };
 
 static _Atomic uint64_t next_store_id = 1;
-/* Set on the writer thread: a write callback must not queue another write. */
-static _Thread_local bool on_writer_thread;
+/* The store whose writer thread this is: its write callbacks must neither
+ * queue another write (deadlock) nor read through a second connection
+ * (they would not see their own uncommitted work). */
+static _Thread_local struct sqlite_store *on_writer_thread;
 
-#define READER_SLOTS 4
+#define READER_SLOTS 8 /* stores one thread reads at once; one in production */
 static _Thread_local struct {
 	uint64_t store_id;
 	struct sqlite_conn *conn;
@@ -95,7 +101,6 @@ static enum err map_rc(int rc)
 	case SQLITE_LOCKED:
 	case SQLITE_FULL:
 	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY:
 		return ERR_UNAVAIL;
 	case SQLITE_TOOBIG:
 		return ERR_TOO_LARGE;
@@ -202,9 +207,6 @@ static int conn_exec_simple(struct sqlite_conn *c, const char *sql)
 static enum err bind_params(struct sqlite_stmt *s, const struct store_val *p, int n,
                             struct errinfo *ei)
 {
-	if (n != sqlite3_bind_parameter_count(s->st))
-		return err_set(ei, ERR_INTERNAL, NULL, "statement wants %d parameters, got %d",
-		               sqlite3_bind_parameter_count(s->st), n);
 	for (int i = 0; i < n; i++) {
 		int rc;
 		switch (p[i].type) {
@@ -225,9 +227,12 @@ static enum err sq_query(struct store_conn *bc, const char *sql, const struct st
                          int nparams, struct store_stmt **out, struct errinfo *ei)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)bc;
+	*out = NULL;
+	if (c->failed)
+		return err_set(ei, ERR_INTERNAL, NULL,
+		               "an earlier statement of this transaction failed; return its error");
 	uint64_t h;
 	struct sqlite_stmt *s = (struct sqlite_stmt *)stmt_cache_find(&c->cache, sql, &h);
-	*out = NULL;
 	if (s == NULL) {
 		s = calloc(1, sizeof *s);
 		if (s == NULL)
@@ -241,15 +246,25 @@ static enum err sq_query(struct store_conn *bc, const char *sql, const struct st
 			e = fail_db(c->db, rc, ei, "prepare");
 		if (e != ERR_OK) {
 			stmt_free(s);
+			c->failed = true;
 			return e;
 		}
 		stmt_free((struct sqlite_stmt *)stmt_cache_add(&c->cache, &s->c));
 	}
 	s->c.busy = true;
 	s->last = SQLITE_OK;
+	/* A wrong count is our bug, caught before anything runs: like
+	 * PostgreSQL, it leaves the transaction usable. */
+	if (nparams != sqlite3_bind_parameter_count(s->st)) {
+		int want = sqlite3_bind_parameter_count(s->st);
+		s->c.base.ops->done(&s->c.base);
+		return err_set(ei, ERR_INTERNAL, NULL, "statement wants %d parameters, got %d", want,
+		               nparams);
+	}
 	enum err rc = bind_params(s, params, nparams, ei);
 	if (rc != ERR_OK) {
 		s->c.base.ops->done(&s->c.base);
+		c->failed = true;
 		return rc;
 	}
 	*out = &s->c.base;
@@ -267,6 +282,7 @@ static int sq_next(struct store_stmt *bs)
 	if (s->last == SQLITE_DONE)
 		return 0;
 	enum err e = fail_db(s->conn->db, s->last, NULL, "step");
+	s->conn->failed = true;
 	return -(int)e;
 }
 
@@ -377,6 +393,7 @@ static void run_batch(struct sqlite_store *ss, struct write_job *jobs, int n)
 		return;
 	}
 	for (struct write_job *j = jobs; j; j = j->next) {
+		w->failed = false;
 		conn_exec_simple(w, "SAVEPOINT job");
 		j->rc = j->fn(&w->base, j->arg, &j->ei);
 		conn_reset_busy(w);
@@ -402,7 +419,7 @@ static void run_batch(struct sqlite_store *ss, struct write_job *jobs, int n)
 static void *writer_main(void *arg)
 {
 	struct sqlite_store *ss = arg;
-	on_writer_thread = true;
+	on_writer_thread = ss;
 	pthread_mutex_lock(&ss->lock);
 	for (;;) {
 		while (ss->head == NULL && !ss->stopping)
@@ -439,7 +456,7 @@ static void *writer_main(void *arg)
 static enum err sq_write(struct store *st, store_fn fn, void *arg, struct errinfo *ei)
 {
 	struct sqlite_store *ss = (struct sqlite_store *)st;
-	if (on_writer_thread)
+	if (on_writer_thread != NULL)
 		return err_set(ei, ERR_INTERNAL, NULL, "store_write called inside a write callback");
 	struct write_job job = {.fn = fn, .arg = arg};
 	pthread_mutex_lock(&ss->lock);
@@ -499,10 +516,14 @@ static enum err sq_read(struct store *st, store_fn fn, void *arg, struct errinfo
 {
 	struct sqlite_store *ss = (struct sqlite_store *)st;
 	struct sqlite_conn *c = NULL;
+	if (on_writer_thread == ss)
+		return err_set(ei, ERR_INTERNAL, NULL, "store_read inside a write callback of the same "
+		                                        "store: use the callback's connection");
 	enum err rc = reader_get(ss, &c, ei);
 	if (rc != ERR_OK)
 		return rc;
 	/* One snapshot for all the callback's queries. */
+	c->failed = false;
 	int r = conn_exec_simple(c, "BEGIN");
 	if (r != SQLITE_OK)
 		return fail_db(c->db, r, ei, "begin read");

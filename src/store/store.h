@@ -9,7 +9,12 @@
  * rolls back alone and does not spoil the others in its group.
  *
  * SQL is written once, portable between SQLite and PostgreSQL, with `?`
- * placeholders; the PostgreSQL backend numbers them. Thread-safe: a
+ * placeholders; the PostgreSQL backend numbers them. After a statement
+ * fails, a callback must return that error: both backends refuse further
+ * statements in the same transaction (PostgreSQL's aborted transaction), so
+ * "insert, and update on conflict" is written as INSERT … ON CONFLICT.
+ * Inside a write callback, read through the callback's connection, never
+ * with store_read on the same store. Thread-safe: a
  * struct store is shared by all threads; a store_conn belongs to the one
  * callback it was passed to and must not escape it. */
 #ifndef LINLI_STORE_H

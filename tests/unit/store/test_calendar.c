@@ -1,7 +1,9 @@
 /* Unit tests for the working calendar: src/domain/calendar.c's rules on top
- * of src/store/calendar.c, against a migrated SQLite file in a temporary
- * directory. Which kinds fit which days, listing with defaults, resetting,
- * deadlines that skip a stored holiday, and the all-or-nothing CSV import. */
+ * of src/store/calendar.c, against a fresh migrated database on the
+ * environment's backend (fixture.h: PostgreSQL if LINLI_TEST_PG is set,
+ * else a SQLite file in a temporary directory). Which kinds fit which days,
+ * listing with defaults, resetting, deadlines that skip a stored holiday,
+ * and the all-or-nothing CSV import. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -10,53 +12,45 @@
 #include <unistd.h>
 
 #include "domain/calendar.h"
+#include "fixture.h"
 #include "limits.h"
 #include "util/log.h"
 
 struct db {
-	char dir[64];
+	struct fx_db fx; /* first: fx_teardown frees it */
 	struct store *st;
 	struct office_hours oh;
 };
 
-static int teardown(void **state);
-
+/* A migrated database on the environment's backend, and office hours. */
 static int setup(void **state)
 {
 	struct db *d = calloc(1, sizeof *d);
+	*state = NULL;
 	if (d == NULL)
 		return -1;
-	snprintf(d->dir, sizeof d->dir, "/tmp/linli-unit-XXXXXX");
-	*state = d;
-	if (mkdtemp(d->dir) == NULL) {
+	struct store_options opt = {.readers = 2, .pool_size = 4, .create = true};
+	struct errinfo ei;
+	err_clear(&ei);
+	enum err rc = ERR_INTERNAL;
+	if (fx_db_create(&d->fx, fx_default_backend()) == 0 &&
+	    (rc = fx_db_open_opt(&d->fx, &opt, &ei)) == ERR_OK)
+		rc = store_migrate(d->fx.st, NULL, &ei);
+	if (rc != ERR_OK || office_hours_parse("08:30-12:00,14:00-17:30", &d->oh) != ERR_OK ||
+	    tz_parse("Asia/Shanghai", &d->oh.tz_offset_min) != ERR_OK) {
+		print_message("# setting up %s: %d %s\n", d->fx.url, rc, ei.message);
+		fx_db_destroy(&d->fx);
 		free(d);
 		return -1;
 	}
-	char url[128];
-	snprintf(url, sizeof url, "sqlite:%s/test.db", d->dir);
-	struct store_options opt = {.readers = 2, .create = true};
-	if (store_open(url, &opt, &d->st, NULL) != ERR_OK || store_migrate(d->st, NULL, NULL) != ERR_OK ||
-	    office_hours_parse("08:30-12:00,14:00-17:30", &d->oh) != ERR_OK ||
-	    tz_parse("Asia/Shanghai", &d->oh.tz_offset_min) != ERR_OK) {
-		teardown(state);
-		return -1;
-	}
+	d->st = d->fx.st;
+	*state = d;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct db *d = *state;
-	store_close(d->st);
-	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	char path[160];
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		snprintf(path, sizeof path, "%s/test.db%s", d->dir, suffixes[i]);
-		unlink(path);
-	}
-	rmdir(d->dir);
-	free(d);
-	return 0;
+	return fx_teardown(state);
 }
 
 static int32_t day(const char *s)
@@ -475,6 +469,7 @@ static void test_import_empty(void **state)
 int main(void)
 {
 	log_set_level(LOG_ERROR);
+	fx_print_backend("test_calendar");
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_set_weekend_kinds_only_on_weekends),
