@@ -7,7 +7,7 @@ BUILD := build
 BIN := $(BUILD)/linli
 
 # pkg-config name → Debian package that provides it
-DEPS := libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev
+DEPS := libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev
 TEST_DEPS := cmocka:libcmocka-dev
 PKGS := $(foreach d,$(DEPS),$(firstword $(subst :, ,$(d))))
 

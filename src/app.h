@@ -4,6 +4,8 @@
 #ifndef LINLI_APP_H
 #define LINLI_APP_H
 
+#include "auth/crypto.h"
+#include "auth/policy.h"
 #include "config.h"
 #include "store/store.h"
 #include "util/worktime.h"
@@ -16,6 +18,8 @@ struct app {
 	struct config cfg;
 	struct store *store;
 	struct office_hours office;
+	struct auth_policy policy;
+	struct crypto_keys keys;
 	struct metrics *metrics; /* set by server_start */
 };
 

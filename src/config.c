@@ -22,6 +22,12 @@ const struct config_key config_keys[] = {
 	{"log_level", "debug, info, warn or error (default info)"},
 	{"office_hours", "office hours of a working day (default 08:30-12:00,14:00-17:30)"},
 	{"timezone", "the district's zone (default Asia/Shanghai)"},
+	{"key_file", "master key for personal data (default: the SQLite file's path + .key; required for PostgreSQL)"},
+	{"lock_failures", "failed logins that lock an account (default 5)"},
+	{"lock_window", "… within this many minutes (default 15)"},
+	{"lock_minutes", "… for this many minutes (default 30)"},
+	{"session_idle", "minutes a session may sit idle (default 30)"},
+	{"session_hours", "hours a session lives at most (default 12)"},
 	{NULL, NULL},
 };
 
@@ -37,6 +43,11 @@ void config_defaults(struct config *c)
 	snprintf(c->log_level, sizeof c->log_level, "info");
 	snprintf(c->office_hours, sizeof c->office_hours, "08:30-12:00,14:00-17:30");
 	snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
+	c->lock_failures = 5;
+	c->lock_window = 15;
+	c->lock_minutes = 30;
+	c->session_idle = 30;
+	c->session_hours = 12;
 }
 
 bool config_has_key(const char *key)
@@ -82,6 +93,18 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		return set_int(&c->threads, key, v, 1, 256, ei);
 	if (strcmp(key, "max_connections") == 0)
 		return set_int(&c->max_connections, key, v, 1, 65536, ei);
+	if (strcmp(key, "key_file") == 0)
+		return set_text(c->key_file, sizeof c->key_file, key, v, ei);
+	if (strcmp(key, "lock_failures") == 0)
+		return set_int(&c->lock_failures, key, v, 1, 100, ei);
+	if (strcmp(key, "lock_window") == 0)
+		return set_int(&c->lock_window, key, v, 1, 1440, ei);
+	if (strcmp(key, "lock_minutes") == 0)
+		return set_int(&c->lock_minutes, key, v, 1, 10080, ei);
+	if (strcmp(key, "session_idle") == 0)
+		return set_int(&c->session_idle, key, v, 1, 1440, ei);
+	if (strcmp(key, "session_hours") == 0)
+		return set_int(&c->session_hours, key, v, 1, 168, ei);
 	if (strcmp(key, "rate_limit") == 0)
 		return set_int(&c->rate_limit, key, v, 0, 1000000, ei);
 	if (strcmp(key, "log_level") == 0) {

@@ -20,6 +20,12 @@ struct config {
 	char log_level[16];
 	char office_hours[128]; /* "08:30-12:00,14:00-17:30" */
 	char timezone[64];      /* "Asia/Shanghai" or "+08:00" */
+	char key_file[1024];    /* master key for personal data; default beside a SQLite file */
+	int lock_failures;      /* failed logins that lock an account */
+	int lock_window;        /* … within this many minutes */
+	int lock_minutes;       /* … for this many minutes */
+	int session_idle;       /* minutes a session may sit idle */
+	int session_hours;      /* hours a session lives at most */
 };
 
 struct config_key {
