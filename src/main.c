@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "auth/users.h"
+#include "cli.h"
 #include "app.h"
 #include "config.h"
 #include "domain/calendar.h"
@@ -15,12 +17,6 @@
 #include "util/embedded.h"
 #include "util/log.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *usage;
-	const char *help;
-};
 
 static int cmd_serve(int argc, char **argv);
 static int cmd_init(int argc, char **argv);
@@ -39,6 +35,13 @@ static const struct command commands[] = {
 	 "Copy a whole deployment to another store (e.g. SQLite to PostgreSQL) and verify it."},
 	{"calendar", cmd_calendar, "linli calendar import FILE.csv [--db URL]",
 	 "Load holidays and adjusted workdays (date,kind,name), all or nothing."},
+	{"user", cmd_user,
+	 "linli user add|list|lock|unlock|passwd|grant [LOGIN] [--role R]... [--scope CODE]...",
+	 "Manage accounts (add: --name NAME --phone P --password-stdin; passwd: --password-stdin)."},
+	{"apikey", cmd_apikey, "linli apikey add NAME --user LOGIN | list | revoke ID",
+	 "Create (printed once), list and revoke API keys for machine clients."},
+	{"audit-verify", cmd_audit_verify, "linli audit-verify [--db URL]",
+	 "Walk the audit hash chain and report the first broken link."},
 	{"version", cmd_version, "linli version", "Print the version."},
 	{NULL, NULL, NULL, NULL},
 };
@@ -55,121 +58,13 @@ static void usage_all(FILE *f)
 	fprintf(f, "\n`linli COMMAND --help` describes one command.\n");
 }
 
-static void usage_one(const struct command *c, FILE *f)
-{
-	fprintf(f, "usage: %s\n\n%s\n\nsettings:\n", c->usage, c->help);
-	fprintf(f, "  %-16s %s\n", "config", "read settings from this file first");
-	for (const struct config_key *k = config_keys; k->name; k++)
-		fprintf(f, "  %-16s %s\n", k->name, k->help);
-}
-
-/* Flags a command takes besides the settings. */
-struct flags {
-	const char *from, *to; /* migrate-data */
-	bool demo;
-	bool help;
-	const char *positional[4];
-	int npositional;
-};
-
-/* Builds the configuration from all four sources. Returns 0, or 2 after
- * printing what was wrong. */
-static int load_config(const struct command *cmd, int argc, char **argv, struct config *cfg,
-                       struct flags *fl)
-{
-	struct errinfo ei;
-	memset(fl, 0, sizeof *fl);
-	config_defaults(cfg);
-	const char *file = getenv("LINLI_CONFIG");
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			file = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			file = argv[i] + 9;
-	if (file != NULL && config_load_file(cfg, file, &ei) != ERR_OK) {
-		fprintf(stderr, "linli: %s\n", ei.message);
-		return 2;
-	}
-	if (config_load_env(cfg, &ei) != ERR_OK) {
-		fprintf(stderr, "linli: %s\n", ei.message);
-		return 2;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fl->help = true;
-			continue;
-		}
-		if (strcmp(a, "--demo") == 0 && strcmp(cmd->name, "init") == 0) {
-			fl->demo = true;
-			continue;
-		}
-		if (strcmp(cmd->name, "migrate-data") == 0 && i + 1 < argc &&
-		    (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0)) {
-			*(a[2] == 'f' ? &fl->from : &fl->to) = argv[++i];
-			continue;
-		}
-		if (strncmp(a, "--", 2) != 0) {
-			if (fl->npositional == 4) {
-				fprintf(stderr, "linli %s: too many arguments\n", cmd->name);
-				return 2;
-			}
-			fl->positional[fl->npositional++] = a;
-			continue;
-		}
-		char key[64];
-		const char *val = NULL;
-		const char *eq = strchr(a + 2, '=');
-		size_t klen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		if (klen == 0 || klen >= sizeof key) {
-			fprintf(stderr, "linli %s: bad option %s\n", cmd->name, a);
-			return 2;
-		}
-		memcpy(key, a + 2, klen);
-		key[klen] = '\0';
-		for (char *p = key; *p; p++)
-			if (*p == '-')
-				*p = '_';
-		if (eq != NULL)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		if (strcmp(key, "config") == 0)
-			continue; /* read above */
-		if (!config_has_key(key) || val == NULL) {
-			fprintf(stderr, "linli %s: unknown option or missing value: %s\n(see linli %s --help)\n",
-			        cmd->name, a, cmd->name);
-			return 2;
-		}
-		if (config_set(cfg, key, val, &ei) != ERR_OK) {
-			fprintf(stderr, "linli %s: %s\n", cmd->name, ei.message);
-			return 2;
-		}
-	}
-	enum log_level lvl = LOG_INFO;
-	log_level_parse(cfg->log_level, &lvl);
-	log_set_level(lvl);
-	return 0;
-}
-
-static int open_store(const struct config *cfg, bool create, struct store **st)
-{
-	struct errinfo ei;
-	struct store_options opt = {.readers = cfg->threads, .pool_size = cfg->db_pool, .create = create};
-	if (store_open(cfg->db, &opt, st, &ei) != ERR_OK) {
-		bool missing_file = !create && strncmp(cfg->db, "sqlite:", 7) == 0 && ei.code == ERR_UNAVAIL;
-		fprintf(stderr, "linli: %s%s\n", ei.message,
-		        missing_file ? "\n(create the database first: linli init --db URL)" : "");
-		return 1;
-	}
-	return 0;
-}
-
-static int migrate_store(struct store *st)
+/* Migrates and makes sure the built-in roles exist. */
+static int migrate_store(struct app *app)
 {
 	struct errinfo ei;
 	int applied = 0, version = 0;
-	if (store_migrate(st, &applied, &ei) != ERR_OK) {
+	struct store *st = app->store;
+	if (store_migrate(st, &applied, &ei) != ERR_OK || roles_seed(app, &ei) != ERR_OK) {
 		fprintf(stderr, "linli: %s\n", ei.message);
 		return 1;
 	}
@@ -179,24 +74,27 @@ static int migrate_store(struct store *st)
 	return 0;
 }
 
-static int load_demo(struct store *st)
+static int load_demo(struct app *app)
 {
 	static const char prefix[] = "data/calendar/";
+	struct identity cli;
+	struct actor a;
+	cli_actor(&a, &cli);
 	for (const struct embedded_file *f = embedded_files; f->name; f++) {
 		if (strncmp(f->name, prefix, sizeof prefix - 1) != 0)
 			continue;
 		struct errinfo ei;
 		int n = 0;
-		if (calendar_import_csv(st, (const char *)f->data, f->len, &n, &ei) != ERR_OK) {
+		if (calendar_import_csv(app->store, &a, (const char *)f->data, f->len, &n, &ei) != ERR_OK) {
 			fprintf(stderr, "linli: %s: %s\n", f->name, ei.message);
 			return 1;
 		}
 		printf("calendar: %d days from %s\n", n, f->name);
 	}
-	return 0;
+	return cli_demo_users(app);
 }
 
-static const struct command *find_command(const char *name)
+const struct command *cli_find_command(const char *name)
 {
 	for (const struct command *c = commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
@@ -204,43 +102,32 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-#define COMMAND_PROLOGUE(name)                                                   \
-	const struct command *cmd = find_command(name);                              \
-	struct config cfg;                                                           \
-	struct flags fl;                                                             \
-	int rc = load_config(cmd, argc, argv, &cfg, &fl);                            \
-	if (rc != 0)                                                                 \
-		return rc;                                                               \
-	if (fl.help) {                                                               \
-		usage_one(cmd, stdout);                                                  \
-		return 0;                                                                \
-	}
-
 static int cmd_init(int argc, char **argv)
 {
 	COMMAND_PROLOGUE("init");
-	struct store *st = NULL;
+	struct app app;
 	if (fl.npositional > 0) {
 		fprintf(stderr, "linli init: unexpected argument %s\n", fl.positional[0]);
 		return 2;
 	}
-	if ((rc = open_store(&cfg, true, &st)) != 0)
+	if ((rc = cli_app_open(&cfg, true, &app)) != 0)
 		return rc;
-	rc = migrate_store(st);
+	rc = migrate_store(&app);
 	if (rc == 0 && fl.demo)
-		rc = load_demo(st);
-	store_close(st);
+		rc = load_demo(&app);
+	cli_app_close(&app);
 	return rc;
 }
 
 static int cmd_migrate(int argc, char **argv)
 {
 	COMMAND_PROLOGUE("migrate");
-	struct store *st = NULL;
-	if ((rc = open_store(&cfg, false, &st)) != 0)
+	struct app app;
+	/* create: a database from before accounts gets its key file now */
+	if ((rc = cli_app_open(&cfg, true, &app)) != 0)
 		return rc;
-	rc = migrate_store(st);
-	store_close(st);
+	rc = migrate_store(&app);
+	cli_app_close(&app);
 	return rc;
 }
 
@@ -248,7 +135,7 @@ static int cmd_calendar(int argc, char **argv)
 {
 	COMMAND_PROLOGUE("calendar");
 	if (fl.npositional != 2 || strcmp(fl.positional[0], "import") != 0) {
-		usage_one(cmd, stderr);
+		cli_usage_one(cmd, stderr);
 		return 2;
 	}
 	FILE *f = fopen(fl.positional[1], "rb");
@@ -264,17 +151,20 @@ static int cmd_calendar(int argc, char **argv)
 		free(buf);
 		return 1;
 	}
-	struct store *st = NULL;
-	if ((rc = open_store(&cfg, false, &st)) == 0) {
+	struct app app;
+	if ((rc = cli_app_open(&cfg, false, &app)) == 0) {
 		struct errinfo ei;
+		struct identity cli;
+		struct actor a;
+		cli_actor(&a, &cli);
 		int count = 0;
-		if (calendar_import_csv(st, buf, n, &count, &ei) != ERR_OK) {
+		if (calendar_import_csv(app.store, &a, buf, n, &count, &ei) != ERR_OK) {
 			fprintf(stderr, "linli: %s: %s (nothing was imported)\n", fl.positional[1], ei.message);
 			rc = 1;
 		} else {
 			printf("calendar: %d days imported\n", count);
 		}
-		store_close(st);
+		cli_app_close(&app);
 	}
 	free(buf);
 	return rc;
@@ -289,16 +179,16 @@ static int cmd_migrate_data(int argc, char **argv)
 {
 	COMMAND_PROLOGUE("migrate-data");
 	if (fl.from == NULL || fl.to == NULL) {
-		usage_one(cmd, stderr);
+		cli_usage_one(cmd, stderr);
 		return 2;
 	}
 	struct store *src = NULL, *dst = NULL;
 	struct config c2 = cfg;
 	snprintf(c2.db, sizeof c2.db, "%s", fl.from);
-	if ((rc = open_store(&c2, false, &src)) != 0)
+	if ((rc = cli_open_store(&c2, false, &src)) != 0)
 		return rc;
 	snprintf(c2.db, sizeof c2.db, "%s", fl.to);
-	if ((rc = open_store(&c2, true, &dst)) != 0) {
+	if ((rc = cli_open_store(&c2, true, &dst)) != 0) {
 		store_close(src);
 		return rc;
 	}
@@ -318,7 +208,7 @@ static int cmd_migrate_data(int argc, char **argv)
 static int cmd_version(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage_one(find_command("version"), stdout);
+		cli_usage_one(cli_find_command("version"), stdout);
 		return 0;
 	}
 	printf("linli %s\n", LINLI_VERSION);
@@ -329,14 +219,9 @@ static int cmd_serve(int argc, char **argv)
 {
 	COMMAND_PROLOGUE("serve");
 	struct errinfo ei;
-	struct app app = {.cfg = cfg};
+	struct app app;
 	struct server *srv = NULL;
-	if (office_hours_parse(cfg.office_hours, &app.office) != ERR_OK ||
-	    tz_parse(cfg.timezone, &app.office.tz_offset_min) != ERR_OK) {
-		fprintf(stderr, "linli: bad office_hours or timezone\n");
-		return 2;
-	}
-	if ((rc = open_store(&cfg, false, &app.store)) != 0)
+	if ((rc = cli_app_open(&cfg, false, &app)) != 0)
 		return rc;
 	int version = 0;
 	if (store_schema_version(app.store, &version, &ei) != ERR_OK ||
@@ -385,7 +270,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0)
 		return cmd_version(1, argv);
-	const struct command *c = find_command(argv[1]);
+	const struct command *c = cli_find_command(argv[1]);
 	if (c == NULL) {
 		fprintf(stderr, "linli: unknown command %s\n\n", argv[1]);
 		usage_all(stderr);

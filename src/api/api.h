@@ -14,5 +14,26 @@ void api_calendar_list(struct req *r);
 void api_calendar_put(struct req *r);
 void api_calendar_delete(struct req *r);
 void api_calendar_deadline(struct req *r);
+void api_session_create(struct req *r);
+void api_session_get(struct req *r);
+void api_session_delete(struct req *r);
+void api_session_password(struct req *r);
+void api_users_list(struct req *r);
+void api_users_create(struct req *r);
+void api_users_get(struct req *r);
+void api_users_update(struct req *r);
+void api_users_password(struct req *r);
+void api_users_grants(struct req *r);
+void api_users_sessions_delete(struct req *r);
+void api_users_phone(struct req *r);
+void api_capabilities(struct req *r);
+void api_roles_list(struct req *r);
+void api_roles_create(struct req *r);
+void api_roles_update(struct req *r);
+void api_roles_delete(struct req *r);
+void api_apikeys_list(struct req *r);
+void api_apikeys_create(struct req *r);
+void api_apikeys_revoke(struct req *r);
+void api_audit_search(struct req *r);
 
 #endif

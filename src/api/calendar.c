@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "app.h"
+#include "auth/identity.h"
 #include "domain/calendar.h"
 
 static json_t *day_json(const struct calendar_day *d)
@@ -36,7 +37,9 @@ void api_calendar_put(struct req *r)
 	struct calendar_day d;
 	struct errinfo *ei = req_errinfo(r);
 	const char *name = req_str(r, "name");
-	if (calendar_set(req_app(r)->store, (int32_t)req_int(r, "date", 0),
+	struct actor a;
+	req_actor(r, &a);
+	if (calendar_set(req_app(r)->store, &a, (int32_t)req_int(r, "date", 0),
 	                 (enum day_kind)req_int(r, "kind", 0), name ? name : "", &d, ei) != ERR_OK) {
 		reply_errinfo(r, ei);
 		return;
@@ -48,7 +51,9 @@ void api_calendar_delete(struct req *r)
 {
 	struct calendar_day d;
 	struct errinfo *ei = req_errinfo(r);
-	if (calendar_reset(req_app(r)->store, (int32_t)req_int(r, "date", 0), &d, ei) != ERR_OK) {
+	struct actor a;
+	req_actor(r, &a);
+	if (calendar_reset(req_app(r)->store, &a, (int32_t)req_int(r, "date", 0), &d, ei) != ERR_OK) {
 		reply_errinfo(r, ei);
 		return;
 	}

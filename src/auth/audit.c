@@ -114,3 +114,23 @@ enum err audit_verify(struct store *st, struct audit_verdict *v, struct errinfo 
 	x.prev[CRYPTO_HASH_HEX - 1] = '\0';
 	return store_read(st, verify_fn, &x, ei);
 }
+
+struct search_ctx {
+	const struct audit_filter *f;
+	void (*fn)(void *ctx, const struct audit_row *a);
+	void *ctx;
+};
+
+static enum err search_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct search_ctx *x = arg;
+	return store_audit_search(c, x->f, x->fn, x->ctx, ei);
+}
+
+enum err audit_search(struct store *st, const struct audit_filter *f,
+                      void (*fn)(void *ctx, const struct audit_row *a), void *ctx,
+                      struct errinfo *ei)
+{
+	struct search_ctx x = {f, fn, ctx};
+	return store_read(st, search_fn, &x, ei);
+}

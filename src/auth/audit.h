@@ -17,6 +17,13 @@ enum err audit_append(struct store_conn *c, const struct actor *a, const char *a
 enum err audit_record(struct store *st, const struct actor *a, const char *action,
                       const char *object, const char *outcome, const char *detail);
 
+struct audit_filter;
+struct audit_row;
+/* Newest first, within the filter (store/audit.h). */
+enum err audit_search(struct store *st, const struct audit_filter *f,
+                      void (*fn)(void *ctx, const struct audit_row *a), void *ctx,
+                      struct errinfo *ei);
+
 struct audit_verdict {
 	int64_t rows;
 	int64_t broken_id; /* 0 when the chain is whole */

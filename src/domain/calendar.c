@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/audit.h"
 #include "limits.h"
 #include "util/utf8.h"
 
@@ -89,6 +90,7 @@ struct put_ctx {
 	struct calendar_day *days;
 	int n;
 	bool reset;
+	const struct actor *a;
 };
 
 static enum err put_fn(struct store_conn *c, void *arg, struct errinfo *ei)
@@ -100,11 +102,23 @@ static enum err put_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		if (rc != ERR_OK)
 			return rc;
 	}
-	return ERR_OK;
+	char object[32], detail[300];
+	if (p->n == 1) {
+		char d[11];
+		date_format(p->days[0].date, d);
+		snprintf(object, sizeof object, "calendar:%s", d);
+		snprintf(detail, sizeof detail, "%s %s", p->reset ? "default" : day_kind_name(p->days[0].kind),
+		         p->reset ? "" : p->days[0].name);
+	} else {
+		snprintf(object, sizeof object, "calendar");
+		snprintf(detail, sizeof detail, "%d days imported", p->n);
+	}
+	return audit_append(c, p->a, p->reset ? "calendar.reset" : p->n == 1 ? "calendar.set" : "calendar.import",
+	                    object, "ok", detail, ei);
 }
 
-enum err calendar_set(struct store *st, int32_t date, enum day_kind kind, const char *name,
-                      struct calendar_day *out, struct errinfo *ei)
+enum err calendar_set(struct store *st, const struct actor *a, int32_t date, enum day_kind kind,
+                      const char *name, struct calendar_day *out, struct errinfo *ei)
 {
 	enum err rc;
 	if ((unsigned)kind >= DAY__MAX)
@@ -115,19 +129,19 @@ enum err calendar_set(struct store *st, int32_t date, enum day_kind kind, const 
 		return rc;
 	struct calendar_day d = {.date = date, .kind = kind, .stored = true};
 	snprintf(d.name, sizeof d.name, "%s", name ? name : "");
-	struct put_ctx p = {&d, 1, false};
+	struct put_ctx p = {&d, 1, false, a};
 	if ((rc = store_write(st, put_fn, &p, ei)) != ERR_OK)
 		return rc;
 	*out = d;
 	return ERR_OK;
 }
 
-enum err calendar_reset(struct store *st, int32_t date, struct calendar_day *out,
-                        struct errinfo *ei)
+enum err calendar_reset(struct store *st, const struct actor *a, int32_t date,
+                        struct calendar_day *out, struct errinfo *ei)
 {
 	struct calendar_day d;
 	day_default(&d, date);
-	struct put_ctx p = {&d, 1, true};
+	struct put_ctx p = {&d, 1, true, a};
 	enum err rc = store_write(st, put_fn, &p, ei);
 	if (rc == ERR_OK)
 		*out = d;
@@ -215,8 +229,8 @@ enum err calendar_deadline(struct store *st, const struct office_hours *oh, int6
 
 #define IMPORT_MAX_DAYS 20000
 
-enum err calendar_import_csv(struct store *st, const char *text, size_t len, int *count,
-                             struct errinfo *ei)
+enum err calendar_import_csv(struct store *st, const struct actor *a, const char *text,
+                             size_t len, int *count, struct errinfo *ei)
 {
 	struct calendar_day *days = calloc(IMPORT_MAX_DAYS, sizeof *days);
 	if (days == NULL)
@@ -271,7 +285,7 @@ enum err calendar_import_csv(struct store *st, const char *text, size_t len, int
 		}
 	}
 	if (rc == ERR_OK) {
-		struct put_ctx pc = {days, n, false};
+		struct put_ctx pc = {days, n, false, a};
 		rc = store_write(st, put_fn, &pc, ei);
 	}
 	if (count != NULL)

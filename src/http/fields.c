@@ -26,6 +26,7 @@ const char *field_type_name(enum field_type t)
 		/* FIELD_ENUM */ "string",
 		/* FIELD_DATE */ "date",
 		/* FIELD_INSTANT */ "date-time",
+		/* FIELD_STRINGS */ "array",
 	};
 	return (unsigned)t < FIELD__MAX ? names[t] : "?";
 }
@@ -174,6 +175,29 @@ enum err fields_from_json(const struct field_spec *spec, json_t *obj, struct fie
 			if (v->i < f->min || v->i > f->max)
 				return err_set(ei, ERR_INVALID, f->name, "%s must be between %lld and %lld",
 				               f->name, (long long)f->min, (long long)f->max);
+			break;
+		}
+		case FIELD_STRINGS: {
+			if (!json_is_array(val))
+				return err_set(ei, ERR_INVALID, f->name, "%s must be an array of strings", f->name);
+			if (json_array_size(val) > (size_t)f->max_items)
+				return err_set(ei, ERR_INVALID, f->name, "%s holds more than %d items", f->name,
+				               f->max_items);
+			size_t k;
+			json_t *item;
+			json_array_foreach(val, k, item)
+			{
+				if (!json_is_string(item))
+					return err_set(ei, ERR_INVALID, f->name, "%s must hold strings only", f->name);
+				struct field_val tmp = {0};
+				struct field_spec one = *f;
+				one.type = FIELD_STRING;
+				rc = parse_text(&one, json_string_value(item), json_string_length(item), &tmp, ei);
+				if (rc != ERR_OK)
+					return rc;
+			}
+			v->present = true;
+			v->arr = val;
 			break;
 		}
 		case FIELD_BOOL:

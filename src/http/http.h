@@ -13,6 +13,8 @@
 
 struct req;
 struct app;
+struct identity;
+struct actor;
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP__MAX };
 const char *http_method_name(enum http_method m);
@@ -22,6 +24,8 @@ typedef void (*handler_fn)(struct req *r);
 /* "Anyone may call this" must be said, never implied: a route with a NULL
  * capability is refused at start-up. */
 #define CAP_PUBLIC "public"
+/* The session cookie's name. */
+#define SESSION_COOKIE "linli_session"
 
 /* One row of the route table. The same rows build the router, check
  * permissions, validate input, label metrics and describe the API. */
@@ -49,6 +53,16 @@ int64_t req_int(struct req *r, const char *name, int64_t def);
 bool req_has(struct req *r, const char *name);
 /* A request-scoped errinfo for domain calls. */
 struct errinfo *req_errinfo(struct req *r);
+/* Who is calling (user_id 0 for an anonymous caller on a public route). */
+const struct identity *req_identity(struct req *r);
+/* The caller as an audit actor: identity, address, request id. */
+void req_actor(struct req *r, struct actor *out);
+/* The client's address as text. */
+const char *req_address(const struct req *r);
+/* Did the request arrive over TLS (directly or per X-Forwarded-Proto)? */
+bool req_tls(struct req *r);
+/* Adds a Set-Cookie header to the reply about to be sent. */
+void reply_set_cookie(struct req *r, const char *cookie);
 
 /* --- replies (exactly one per request) ------------------------------------ */
 

@@ -21,14 +21,36 @@
 
 #include "app.h"
 #include "auth/access.h"
+#include "auth/session.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 /* --- inputs ----------------------------------------------------------------- */
 
 struct app *req_app(struct req *r) { return r->srv->app; }
-const char *req_id(const struct req *r) { return r->id; }
+const char *req_id(const struct req *r) { return r->rid; }
 struct errinfo *req_errinfo(struct req *r) { return &r->ei; }
+const struct identity *req_identity(struct req *r) { return &r->who; }
+const char *req_address(const struct req *r) { return r->remote; }
+
+void req_actor(struct req *r, struct actor *out)
+{
+	out->who = &r->who;
+	out->login = r->who.login;
+	out->address = r->remote;
+	out->request_id = r->rid;
+}
+
+bool req_tls(struct req *r)
+{
+	const char *p = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	return p != NULL && strcasecmp(p, "https") == 0;
+}
+
+void reply_set_cookie(struct req *r, const char *cookie)
+{
+	snprintf(r->set_cookie, sizeof r->set_cookie, "%s", cookie);
+}
 
 const struct field_val *req_field(struct req *r, const char *name)
 {
@@ -88,7 +110,9 @@ void req_queue(struct req *r, unsigned status, struct MHD_Response *resp)
 		return;
 	}
 	add_security_headers(resp);
-	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	MHD_add_response_header(resp, "X-Request-Id", r->rid);
+	if (r->set_cookie[0] != '\0')
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	r->responded = true;
 	r->status = status;
 	MHD_queue_response(r->conn, status, resp);
@@ -179,7 +203,7 @@ static void reply_error_allow(struct req *r, enum err code, const char *field, c
 	if (code == ERR_UNAVAIL || code == ERR_RATE)
 		MHD_add_response_header(resp, "Retry-After", "1");
 	if (code == ERR_INTERNAL || code == ERR_UNAVAIL)
-		log_event(LOG_ERROR, r->id, msg ? msg : "error", NULL);
+		log_event(LOG_ERROR, r->rid, msg ? msg : "error", NULL);
 	req_queue(r, err_http_status(code), resp);
 }
 
@@ -200,7 +224,7 @@ void reply_errinfo(struct req *r, const struct errinfo *ei)
 	/* Our own failures carry internal detail; the client gets a plain
 	 * message and the request id to quote, the log gets the detail. */
 	if (ei->code == ERR_INTERNAL) {
-		log_event(LOG_ERROR, r->id, ei->message[0] ? ei->message : "internal error", NULL);
+		log_event(LOG_ERROR, r->rid, ei->message[0] ? ei->message : "internal error", NULL);
 		reply_error_allow(r, ERR_INTERNAL, NULL, "internal error; quote the request id", 0);
 		return;
 	}
@@ -394,6 +418,33 @@ static enum err parse_inputs(struct req *r, struct errinfo *ei)
 	return fields_from_json(rt->body, r->json, r->body, ei);
 }
 
+/* The session cookie or the API key, into r->who. On a public route a
+ * stale or bad credential is ignored (a login must not fail because of an
+ * old cookie); elsewhere it is a 401 or, for a missing CSRF token, a 403. */
+static enum err authenticate(struct req *r, struct errinfo *ei)
+{
+	struct credentials cr = {.address = r->remote, .request_id = r->rid,
+	                         .unsafe = r->method != HTTP_GET};
+	cr.session_token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	cr.csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+	if (auth != NULL) {
+		if (strncasecmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) > 128)
+			return err_set(ei, ERR_UNAUTHORIZED, "authorization", "expected Authorization: Bearer KEY");
+		cr.bearer = auth + 7;
+	}
+	if (cr.session_token != NULL && strlen(cr.session_token) > 128)
+		cr.session_token = NULL;
+	enum err rc = auth_authenticate(r->srv->app, &cr, &r->who, ei);
+	if (rc != ERR_OK && strcmp(r->match.route->cap, CAP_PUBLIC) == 0 && rc != ERR_UNAVAIL &&
+	    rc != ERR_INTERNAL) {
+		memset(&r->who, 0, sizeof r->who);
+		err_clear(ei);
+		return ERR_OK;
+	}
+	return rc;
+}
+
 static void dispatch(struct req *r)
 {
 	if (!r->matched) {
@@ -410,7 +461,13 @@ static void dispatch(struct req *r)
 		reply_errinfo(r, &ei);
 		return;
 	}
-	if (access_check(r->srv->app, r->match.route->cap, &ei) != ERR_OK) {
+	if (authenticate(r, &ei) != ERR_OK) {
+		reply_errinfo(r, &ei);
+		return;
+	}
+	struct actor a;
+	req_actor(r, &a);
+	if (access_check(r->srv->app, &a, r->match.route->cap, r->match.route->pattern, &ei) != ERR_OK) {
 		reply_errinfo(r, &ei);
 		return;
 	}
@@ -436,13 +493,24 @@ static struct req *req_new(struct server *s, struct MHD_Connection *conn, const 
 	strbuf_init(&r->raw, LIMIT_BODY_BYTES);
 	const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
 	if (rid != NULL && valid_request_id(rid))
-		snprintf(r->id, sizeof r->id, "%s", rid);
+		snprintf(r->rid, sizeof r->rid, "%s", rid);
 	else
-		snprintf(r->id, sizeof r->id, "%08x%08llx", s->rid_prefix,
+		snprintf(r->rid, sizeof r->rid, "%08x%08llx", s->rid_prefix,
 		         (unsigned long long)atomic_fetch_add(&s->rid_counter, 1));
 	if (r->path == NULL) {
 		free(r);
 		return NULL;
+	}
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->remote,
+			          sizeof r->remote);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			          r->remote, sizeof r->remote);
 	}
 	return r;
 }
@@ -494,19 +562,15 @@ static void access_log(struct req *r, int64_t ns)
 	strbuf_add_json_str(&sb, r->path, strlen(r->path) > 512 ? 512 : strlen(r->path));
 	strbuf_addf(&sb, "\",\"route\":\"%s\",\"status\":%u,\"ms\":%.3f",
 	            r->matched ? r->match.route->pattern : "", r->status, (double)ns / 1e6);
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci != NULL && ci->client_addr != NULL) {
-		char host[INET6_ADDRSTRLEN] = "";
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, host, sizeof host);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host, sizeof host);
-		strbuf_addf(&sb, ",\"remote\":\"%s\"", host);
+	if (r->remote[0])
+		strbuf_addf(&sb, ",\"remote\":\"%s\"", r->remote);
+	if (r->who.user_id != 0) {
+		strbuf_adds(&sb, ",\"user\":\"");
+		strbuf_add_json_str(&sb, r->who.login, strlen(r->who.login));
+		strbuf_adds(&sb, "\"");
 	}
 	if (!sb.overflow)
-		log_event(r->status >= 500 ? LOG_WARN : LOG_INFO, r->id, "access", "%s", sb.buf);
+		log_event(r->status >= 500 ? LOG_WARN : LOG_INFO, r->rid, "access", "%s", sb.buf);
 	strbuf_free(&sb);
 }
 

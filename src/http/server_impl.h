@@ -7,6 +7,7 @@
 
 #include "http/metrics.h"
 #include "http/ratelimit.h"
+#include "auth/identity.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "limits.h"
@@ -30,7 +31,7 @@ struct req {
 	struct server *srv;
 	struct MHD_Connection *conn;
 	int64_t t0;
-	char id[LIMIT_REQUEST_ID + 1];
+	char rid[LIMIT_REQUEST_ID + 1]; /* request id */
 	const char *method_str;
 	enum http_method method;
 	bool method_known;
@@ -57,6 +58,9 @@ struct req {
 	bool responded;
 	unsigned status;
 	struct errinfo ei;
+	struct identity who;
+	char remote[48];
+	char set_cookie[256];
 };
 
 /* Queues resp with the security headers and the request id. */
