@@ -43,10 +43,10 @@ static void print_user(void *ctx, const struct user_row *u)
 
 static int fail(const struct errinfo *ei)
 {
-	fprintf(stderr, "linli: %s%s%s\n", ei->message, ei->field[0] ? " (field " : "",
-	        ei->field[0] ? ei->field : "");
 	if (ei->field[0])
-		fprintf(stderr, ")\n");
+		fprintf(stderr, "linli: %s (field %s)\n", ei->message, ei->field);
+	else
+		fprintf(stderr, "linli: %s\n", ei->message);
 	return 1;
 }
 

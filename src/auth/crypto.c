@@ -21,18 +21,31 @@ enum err crypto_keys_load(const char *path, bool create, struct crypto_keys *k, 
 	unsigned char master[crypto_kdf_KEYBYTES];
 	char hex[2 * crypto_kdf_KEYBYTES + 2];
 	FILE *f = fopen(path, "r");
+	int fd = -1;
 	if (f == NULL && errno == ENOENT && create) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST) {
+			/* Another process made it first: wait for it to be written. */
+			for (int i = 0; i < 100 && f == NULL; i++) {
+				struct stat st;
+				if (stat(path, &st) == 0 && st.st_size >= 64)
+					f = fopen(path, "r");
+				else
+					usleep(10000);
+			}
+		}
+	}
+	if (fd >= 0) {
 		crypto_kdf_keygen(master);
 		sodium_bin2hex(hex, sizeof hex, master, sizeof master);
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return err_set(ei, ERR_UNAVAIL, "key_file", "cannot create %s: %s", path, strerror(errno));
 		size_t n = strlen(hex);
 		bool ok = write(fd, hex, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
 		close(fd);
 		if (!ok)
 			return err_set(ei, ERR_UNAVAIL, "key_file", "cannot write %s", path);
 	} else if (f == NULL) {
+		if (create && errno != ENOENT)
+			return err_set(ei, ERR_UNAVAIL, "key_file", "cannot create %s: %s", path, strerror(errno));
 		return err_set(ei, ERR_UNAVAIL, "key_file",
 		               "cannot read the key file %s: %s (linli init creates it)", path,
 		               strerror(errno));

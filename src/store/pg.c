@@ -95,14 +95,14 @@ static enum err fail_res(struct pg_conn *c, PGresult *res, struct errinfo *ei, c
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg);
 	if (e == ERR_INTERNAL || e == ERR_UNAVAIL) {
 		char buf[512];
-		snprintf(buf, sizeof buf, "postgres %s failed (%s): %s", what, state ? state : "-", msg);
+		snprintf(buf, sizeof buf, "postgres %.60s failed (%s): %s", what, state ? state : "-", msg);
 		log_error(buf, NULL);
 	}
 	if (e == ERR_CONFLICT && state != NULL && strncmp(state, "23", 2) == 0)
 		return err_set(ei, e, NULL, "already exists or still referenced");
 	if (e == ERR_UNAVAIL)
 		return err_set(ei, e, NULL, "the database is unavailable; try again");
-	return err_set(ei, e, NULL, "%s: %.200s", what, msg);
+	return err_set(ei, e, NULL, "%.200s (in %.40s)", msg, what);
 }
 
 /* --- connections ---------------------------------------------------------- */
@@ -511,6 +511,13 @@ static enum err pg_write_schema(struct store *st, store_fn fn, void *arg, struct
 	return rc;
 }
 
+/* Every write appends to the audit chain, whose head each one reads and
+ * extends; concurrent writers would all conflict on it. So writes take one
+ * session-level advisory lock, before BEGIN so the transaction's snapshot
+ * is taken after it: writes run one at a time across every process, as
+ * with SQLite's writer, and see each other's commits. */
+#define WRITE_LOCK "7131"
+
 /* Writes run SERIALIZABLE, which gives what SQLite's single writer gives:
  * every write transaction behaves as if it ran alone. The price is the
  * occasional serialization failure (40001) or deadlock (40P01); the whole
@@ -525,6 +532,11 @@ static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinf
 	if (rc != ERR_OK)
 		return rc;
 	in_write = ps;
+	if ((rc = simple(c, "SELECT pg_advisory_lock(" WRITE_LOCK ")", ei)) != ERR_OK) {
+		in_write = NULL;
+		pool_put(ps, c);
+		return rc;
+	}
 	for (int attempt = 1;; attempt++) {
 		c->last_state[0] = '\0';
 		rc = run_tx(c, "BEGIN ISOLATION LEVEL SERIALIZABLE", fn, arg, ei);
@@ -543,6 +555,8 @@ static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinf
 		}
 		atomic_fetch_add(&ps->retries, 1);
 	}
+	if (!c->broken)
+		simple(c, "SELECT pg_advisory_unlock(" WRITE_LOCK ")", NULL);
 	in_write = NULL;
 	pool_put(ps, c);
 	return rc;

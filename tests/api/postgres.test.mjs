@@ -4,7 +4,7 @@
 import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, api, linli, backend } from '../lib/server.mjs';
@@ -100,9 +100,10 @@ describe('PostgreSQL', { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-schema-'));
     try {
       const sqlitePath = join(dir, 's.db');
-      assert.equal(linli(['init', '--db', `sqlite:${sqlitePath}`]).status, 0);
+      const env = { ...process.env, LINLI_KEY_FILE: join(dir, 'linli.key') };
+      assert.equal(linli(['init', '--db', `sqlite:${sqlitePath}`], { env }).status, 0);
       const pgUrl = createDb();
-      assert.equal(linli(['init', '--db', pgUrl]).status, 0);
+      assert.equal(linli(['init', '--db', pgUrl], { env }).status, 0);
       const a = sqliteSchema(sqlitePath);
       const b = pgSchema(pgUrl);
       assert.ok(Object.keys(a).includes('calendar_day'), 'introspection found the tables');
@@ -161,15 +162,20 @@ describe('PostgreSQL', { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-mig-'));
     try {
       const src = `sqlite:${join(dir, 'src.db')}`;
-      assert.equal(linli(['init', '--demo', '--db', src]).status, 0);
+      // The key file that encrypts personal data moves with the data.
+      const env = { ...process.env, LINLI_KEY_FILE: join(dir, 'linli.key') };
+      assert.equal(linli(['init', '--demo', '--db', src], { env }).status, 0);
       const dst = createDb();
-      const r = linli(['migrate-data', '--from', src, '--to', dst]);
+      const r = linli(['migrate-data', '--from', src, '--to', dst], { env });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /calendar_day\s+52 rows/);
       assert.match(r.stdout, /row counts verified/);
-      const again = linli(['migrate-data', '--from', src, '--to', dst]);
+      const again = linli(['migrate-data', '--from', src, '--to', dst], { env });
       assert.equal(again.status, 1);
       assert.match(again.stderr, /already holds rows in calendar_day/);
+      const key = linli(['apikey', 'add', 'after-move', '--user', 'admin', '--db', dst], { env });
+      assert.equal(key.status, 0, key.stderr);
+      writeFileSync(join(dir, 'tester.apikey'), key.stdout.trim());
       const srv = await startServer({ db: dst, dir });
       try {
         const got = await api(srv, 'GET', '/api/v1/calendar?from=2026-10-01&to=2026-10-10');
@@ -188,7 +194,8 @@ describe('PostgreSQL', { skip }, () => {
     const url = createDb();
     const { bin } = await import('../lib/server.mjs');
     const runs = await Promise.all([0, 1, 2, 3].map(() => new Promise((ok) => {
-      const p = spawn(bin, ['migrate', '--db', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(bin, ['migrate', '--db', url], { stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LINLI_KEY_FILE: '/tmp/linli-migrate-race.key' } });
       let out = '';
       p.stdout.on('data', (d) => { out += d; });
       p.stderr.on('data', (d) => { out += d; });

@@ -54,7 +54,7 @@ test('SIGTERM while a request is in flight: the request completes, exit 0', { ti
   const { host, port } = hostPort(server);
   const body = JSON.stringify({ kind: 'holiday', name: '停机测试' });
   const len = Buffer.byteLength(body);
-  const head = `PUT /api/v1/calendar/2030-03-05 HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${len}\r\nConnection: close\r\n\r\n`;
+  const head = `PUT /api/v1/calendar/2030-03-05 HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/json\r\nContent-Length: ${len}\r\nConnection: close\r\n\r\n`;
   const half = 10;
   const { sock, response } = await openPartial(server, head, body.slice(0, half));
   await sleep(300); // the server has the head and part of the body
@@ -87,7 +87,7 @@ test('SIGTERM while several requests are in flight: all complete', { timeout: 60
   for (let i = 0; i < 5; i++) {
     const date = `2030-04-0${i + 1}`;
     const body = JSON.stringify({ kind: 'holiday', name: `n${i}` });
-    const head = `PUT /api/v1/calendar/${date} HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+    const head = `PUT /api/v1/calendar/${date} HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
     pending.push({ date, body, ...(await openPartial(server, head, body.slice(0, 5))) });
   }
   await sleep(300);
@@ -142,7 +142,7 @@ test('after SIGTERM no new connections are served', { timeout: 30000 }, async ()
   const server = await start();
   const { host, port } = hostPort(server);
   const body = '{"kind":"holiday"}';
-  const head = `PUT /api/v1/calendar/2030-05-06 HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+  const head = `PUT /api/v1/calendar/2030-05-06 HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
   const held = await openPartial(server, head, '{');
   await sleep(200);
   server.proc.kill('SIGTERM');

@@ -3,20 +3,20 @@
 //
 //   make web && cd /work/main && node --test tests/e2e/
 //
-// Screenshots of the last run: $TMPDIR/linli-console-desktop.png and -phone.png.
+// Every console page needs a session: each test logs in as a demo user of
+// `linli init --demo` first (the accounts themselves: accounts.test.mjs).
+//
+// Screenshots of the last run: build/e2e-artifacts/console-*.png.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium } from 'playwright-core';
 import { startServer, api, root, bin } from '../lib/server.mjs';
 import zhCN from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import {
+  DESKTOP, PHONE, launch, openPage as open, text, byTest, keys, loginAs, fillLogin, shot, FAILED_401,
+} from './browser.mjs';
 
 let server;
 let browser;
@@ -24,12 +24,8 @@ let browser;
 before(async () => {
   assert.ok(existsSync(join(root, 'web/dist/index.html')), 'web/dist is missing: run `make web` first');
   assert.ok(existsSync(bin), `${bin} is missing: run \`make\` first`);
-  server = await startServer({});
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await startServer({ demo: true });
+  browser = await launch();
 });
 
 after(async () => {
@@ -37,43 +33,7 @@ after(async () => {
   await server?.stop();
 });
 
-// A fresh browser context (no stored locale) and a page that records console
-// errors, uncaught exceptions, i18n warnings and CSP violations.
-async function openPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  const problems = [];
-  page.on('console', (msg) => {
-    const text = msg.text();
-    if (msg.type() === 'error') problems.push(`console error: ${text}`);
-    else if (msg.type() === 'warning' && /intlify|vue-i18n|\[Vue warn\]/i.test(text)) problems.push(`warning: ${text}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      (window.__cspViolations ||= []).push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  // Ends the page's life; `allow` lists expected console errors (e.g. the
-  // browser's own "Failed to load resource" line for a deliberate 5xx).
-  page.finish = async (allow = []) => {
-    const csp = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
-    await context.close();
-    const left = problems.filter((p) => !allow.some((re) => re.test(p)));
-    assert.deepEqual(csp, [], 'no CSP violations');
-    assert.deepEqual(left, [], 'no console errors');
-  };
-  return page;
-}
-
-const text = async (locator) => (await locator.textContent()).trim();
-const byTest = (page, id) => page.locator(`[data-testid="${id}"]`);
-
-function keys(obj, prefix = '') {
-  return Object.entries(obj).flatMap(([k, v]) =>
-    (v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
-}
+const openPage = (viewport) => open(browser, viewport);
 
 test('zh-CN and en message files have the same keys', () => {
   assert.deepEqual(keys(en).sort(), keys(zhCN).sort());
@@ -85,6 +45,10 @@ test('the console loads at / in zh-CN with the health summary', async () => {
   assert.equal(res.status(), 200);
   const csp = res.headers()['content-security-policy'] || '';
   assert.match(csp, /script-src 'self'/, 'the console is served with its Content-Security-Policy');
+  // Not logged in: the login page (no redirect query for the workbench).
+  await page.waitForURL(server.url + '/login');
+  await fillLogin(page, 'admin');
+  await page.waitForURL(server.url + '/');
 
   const summary = byTest(page, 'health-summary');
   await byTest(summary, 'health-backend').waitFor();
@@ -97,7 +61,8 @@ test('the console loads at / in zh-CN with the health summary', async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await page.title(), '工作台 · 邻里');
   assert.equal(await text(page.locator('h1')), '工作台');
-  // The side menu: 工作台 and 系统管理 › 系统状态, sections without pages hidden.
+  // The side menu (the administrator's): 工作台 and 系统管理 › 系统状态,
+  // sections without pages hidden.
   const menu = page.locator('.linli-aside');
   assert.ok(await menu.isVisible());
   assert.ok(await menu.getByText('工作台', { exact: true }).isVisible());
@@ -109,21 +74,24 @@ test('the console loads at / in zh-CN with the health summary', async () => {
     getComputedStyle(document.documentElement).getPropertyValue('--el-color-primary').trim().toLowerCase());
   assert.equal(primary, '#c8102e');
 
-  await page.screenshot({ path: join(tmpdir(), 'linli-console-desktop.png'), fullPage: true });
+  await shot(page, 'console-desktop');
 
   // The summary's link leads to the status page without a reload.
   await summary.getByText('查看详情').click();
   await page.waitForURL('**/system/health');
   await byTest(page, 'health-page').waitFor();
-  await page.finish();
+  await page.finish([FAILED_401]);
 });
 
-test('a deep link to /system/health shows the status page', async () => {
+test('a deep link to /system/health shows the status page after login', async () => {
   const { body: health } = await api(server, 'GET', '/api/v1/health');
   const page = await openPage(DESKTOP);
   const res = await page.goto(server.url + '/system/health');
   assert.equal(res.status(), 200);
   assert.match(res.headers()['content-type'] || '', /text\/html/);
+  await page.waitForURL('**/login?redirect=%2Fsystem%2Fhealth');
+  await fillLogin(page, 'admin');
+  await page.waitForURL('**/system/health');
 
   await byTest(page, 'health-version').waitFor();
   assert.equal(await text(byTest(page, 'health-version')), health.version);
@@ -143,12 +111,12 @@ test('a deep link to /system/health shows the status page', async () => {
   await answered;
   await page.waitForFunction((b) =>
     document.querySelector('[data-testid="health-checked-at"]')?.textContent.trim() !== b, before);
-  await page.finish();
+  await page.finish([FAILED_401]);
 });
 
 test('switching to English changes the labels and is remembered', async () => {
   const page = await openPage(DESKTOP);
-  await page.goto(server.url + '/');
+  await loginAs(page, server, 'admin');
   await byTest(page, 'health-backend').waitFor();
   await page.locator('.linli-locale-button').click();
   await page.getByRole('menuitem', { name: 'English' }).click();
@@ -167,19 +135,19 @@ test('switching to English changes the labels and is remembered', async () => {
   await page.locator('.linli-locale-button').click();
   await page.getByRole('menuitem', { name: '简体中文' }).click();
   await page.locator('h1', { hasText: '工作台' }).waitFor();
-  await page.finish();
+  await page.finish([FAILED_401]);
 });
 
 test('at phone width the menu is a drawer opened by a button', async () => {
   const page = await openPage(PHONE);
-  await page.goto(server.url + '/');
+  await loginAs(page, server, 'admin');
   await byTest(page, 'health-backend').waitFor();
   assert.equal(await page.locator('.linli-aside').count(), 0, 'no side bar on a phone');
   assert.equal(await page.locator('.linli-drawer').isVisible(), false);
   // Nothing wider than the screen.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
-  await page.screenshot({ path: join(tmpdir(), 'linli-console-phone.png'), fullPage: true });
+  await shot(page, 'console-phone');
 
   await page.getByRole('button', { name: '打开菜单' }).click();
   const drawer = page.locator('.linli-drawer');
@@ -188,8 +156,8 @@ test('at phone width the menu is a drawer opened by a button', async () => {
   await page.waitForURL('**/system/health');
   await drawer.waitFor({ state: 'hidden' });
   await byTest(page, 'health-version').waitFor();
-  await page.screenshot({ path: join(tmpdir(), 'linli-console-phone-health.png'), fullPage: true });
-  await page.finish();
+  await shot(page, 'console-phone-health');
+  await page.finish([FAILED_401]);
 });
 
 test('a failure shows a friendly message and the request id, and retry recovers', async () => {
@@ -202,7 +170,7 @@ test('a failure shows a friendly message and the request id, and retry recovers'
       body: JSON.stringify({ error: { code: 'internal', message: 'sqlite3_step: disk I/O error' } }),
     })
     : route.continue()));
-  await page.goto(server.url + '/system/health');
+  await loginAs(page, server, 'admin', { path: '/system/health' });
   await byTest(page, 'error-message').waitFor();
   assert.equal(await text(byTest(page, 'error-message')), zhCN.errors.server);
   assert.equal(await text(byTest(page, 'error-request-id')), 'req-test-0042');
@@ -212,7 +180,7 @@ test('a failure shows a friendly message and the request id, and retry recovers'
   await page.getByRole('button', { name: '重试' }).click();
   await byTest(page, 'health-version').waitFor();
   assert.equal(await byTest(page, 'error-message').count(), 0);
-  await page.finish([/Failed to load resource: the server responded with a status of 500/]);
+  await page.finish([FAILED_401, /Failed to load resource: the server responded with a status of 500/]);
 });
 
 test('a degraded store (503) shows as degraded, not as an error', async () => {
@@ -223,23 +191,23 @@ test('a degraded store (503) shows as degraded, not as an error', async () => {
     body: JSON.stringify({ status: 'degraded', version: '0.1.0', backend: 'sqlite', store: 'error',
       time: '2026-11-23T08:00:00+08:00' }),
   }));
-  await page.goto(server.url + '/system/health');
+  await loginAs(page, server, 'admin', { path: '/system/health' });
   await byTest(page, 'health-status').waitFor();
   assert.equal(await text(byTest(page, 'health-status')), '降级');
   assert.equal(await text(byTest(page, 'health-store')), '异常');
   assert.equal(await text(byTest(page, 'health-time')), '2026-11-23 08:00:00 (UTC+08:00)');
   assert.ok(await page.getByText(zhCN.health.degradedHint).isVisible());
-  await page.finish([/Failed to load resource: the server responded with a status of 503/]);
+  await page.finish([FAILED_401, /Failed to load resource: the server responded with a status of 503/]);
 });
 
 test('an unknown console path shows the not-found page inside the console', async () => {
   const page = await openPage(DESKTOP);
   // The server may answer an unknown path with index.html as 200 or as 404;
   // either way the console shows its own not-found page.
-  await page.goto(server.url + '/no/such/page');
+  await loginAs(page, server, 'admin', { path: '/no/such/page' });
   await page.locator('.el-result__title', { hasText: '页面不存在' }).waitFor();
   await page.getByRole('link', { name: '返回工作台' }).click();
   await page.waitForURL(server.url + '/');
   await byTest(page, 'health-backend').waitFor();
-  await page.finish([/Failed to load resource: the server responded with a status of 404/]);
+  await page.finish([FAILED_401, /Failed to load resource: the server responded with a status of 404/]);
 });

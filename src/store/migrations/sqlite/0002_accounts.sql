@@ -45,7 +45,7 @@ CREATE TABLE session (
 	last_seen_at INTEGER NOT NULL,
 	address TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX session_by_user ON session (user_id);
 CREATE TABLE api_key (
 	id INTEGER PRIMARY KEY,
 	name TEXT NOT NULL,
