@@ -146,7 +146,7 @@ int cli_app_open(const struct config *cfg, bool create, struct app *app)
 	app->policy.lock_failures = cfg->lock_failures;
 	app->policy.lock_window_s = cfg->lock_window * 60;
 	app->policy.lock_duration_s = cfg->lock_minutes * 60;
-	app->policy.session_idle_s = cfg->session_idle * 60;
+	app->policy.session_idle_s = cfg->session_idle;
 	app->policy.session_max_s = cfg->session_hours * 3600;
 	/* The key file: configured, or beside a SQLite database. */
 	char key_file[1100];

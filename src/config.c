@@ -26,7 +26,7 @@ const struct config_key config_keys[] = {
 	{"lock_failures", "failed logins that lock an account (default 5)"},
 	{"lock_window", "… within this many minutes (default 15)"},
 	{"lock_minutes", "… for this many minutes (default 30)"},
-	{"session_idle", "minutes a session may sit idle (default 30)"},
+	{"session_idle", "how long a session may sit idle: 30m, 90s, 1h; a plain number is minutes (default 30m)"},
 	{"session_hours", "hours a session lives at most (default 12)"},
 	{NULL, NULL},
 };
@@ -46,7 +46,7 @@ void config_defaults(struct config *c)
 	c->lock_failures = 5;
 	c->lock_window = 15;
 	c->lock_minutes = 30;
-	c->session_idle = 30;
+	c->session_idle = 30 * 60;
 	c->session_hours = 12;
 }
 
@@ -101,8 +101,18 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		return set_int(&c->lock_window, key, v, 1, 1440, ei);
 	if (strcmp(key, "lock_minutes") == 0)
 		return set_int(&c->lock_minutes, key, v, 1, 10080, ei);
-	if (strcmp(key, "session_idle") == 0)
-		return set_int(&c->session_idle, key, v, 1, 1440, ei);
+	if (strcmp(key, "session_idle") == 0) {
+		/* A number with an optional unit: s, m (the default) or h. */
+		char *end = NULL;
+		errno = 0;
+		long x = strtol(v, &end, 10);
+		long mult = *end == '\0' || strcmp(end, "m") == 0 ? 60 : strcmp(end, "s") == 0 ? 1
+		          : strcmp(end, "h") == 0 ? 3600 : 0;
+		if (errno || end == v || mult == 0 || x < 1 || x * mult > 24 * 3600)
+			return err_set(ei, ERR_INVALID, key, "session_idle must be like 30m, 90s or 1h (up to 24h)");
+		c->session_idle = (int)(x * mult);
+		return ERR_OK;
+	}
 	if (strcmp(key, "session_hours") == 0)
 		return set_int(&c->session_hours, key, v, 1, 168, ei);
 	if (strcmp(key, "rate_limit") == 0)

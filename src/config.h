@@ -24,7 +24,7 @@ struct config {
 	int lock_failures;      /* failed logins that lock an account */
 	int lock_window;        /* … within this many minutes */
 	int lock_minutes;       /* … for this many minutes */
-	int session_idle;       /* minutes a session may sit idle */
+	int session_idle;       /* seconds a session may sit idle ("30m", "90s"; a plain number is minutes) */
 	int session_hours;      /* hours a session lives at most */
 };
 

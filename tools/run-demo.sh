@@ -16,8 +16,12 @@ cat <<TXT
   Health:   http://127.0.0.1:8080/api/v1/health
   Metrics:  http://127.0.0.1:8080/metrics
 
-  Demo logins: accounts and roles are not built yet (they are the next
-  issue); until then the console opens without a login.
+  Demo logins (password Linli@2026 for all):
+    admin      系统管理员 (sysadmin: users, API keys, calendar)
+    security   安全管理员 (secadmin: roles and grants)
+    auditor    审计员 (auditor: the audit log)
+    district   区工作人员 · street 街道 · community 社区 · grid 网格员
+    hotline    12345 接线员 · dept 职能部门 · member 党员 · resident 居民
 
 TXT
 exec build/linli serve --db "$db" --listen "${LINLI_LISTEN:-127.0.0.1:8080}" --web web/dist
