@@ -92,9 +92,11 @@ export async function menuTexts(scope) {
   return (await scope.locator('.el-menu-item, .el-sub-menu__title').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
 }
 
-export async function shot(page, name) {
+// Saves build/e2e-artifacts/NAME.png: the whole page, or the viewport with {fullPage: false}.
+export async function shot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // animations: 'disabled' runs transitions to their end (no half-open drawers).
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage, animations: 'disabled' });
 }
 
 export function keys(obj, prefix = '') {

@@ -89,7 +89,7 @@ test('a deep link to /system/health shows the status page after login', async ()
   const res = await page.goto(server.url + '/system/health');
   assert.equal(res.status(), 200);
   assert.match(res.headers()['content-type'] || '', /text\/html/);
-  await page.waitForURL('**/login?redirect=%2Fsystem%2Fhealth');
+  await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('redirect') === '/system/health');
   await fillLogin(page, 'admin');
   await page.waitForURL('**/system/health');
 

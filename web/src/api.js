@@ -9,6 +9,13 @@
 // .code/.message/.field, the HTTP .status (0 when the server was not reached)
 // and the response's X-Request-Id as .requestId, so a page can show a friendly
 // message and the id a system administrator can find in the server's log.
+//
+// Session: the console logs in with a cookie (HttpOnly, set by the server) and
+// proves each unsafe request (POST, PUT, PATCH, DELETE) with the session's CSRF
+// token in the X-CSRF-Token header. The token is kept in memory only (never in
+// localStorage): a reload asks GET /session for it again. A 401 from any call
+// made with `auth: true` (the default) means the session has ended; the handler
+// set by setUnauthorizedHandler (session.js) sends the user to the login page.
 
 export const API_BASE = '/api/v1';
 const DEFAULT_TIMEOUT_MS = 30000;
@@ -24,6 +31,23 @@ export class ApiError extends Error {
   }
 }
 
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+let csrfToken = null;
+let onUnauthorized = null;
+
+// The session's CSRF token, from POST or GET /api/v1/session (null: none).
+export function setCsrfToken(token) {
+  csrfToken = typeof token === 'string' && token ? token : null;
+}
+export function hasCsrfToken() {
+  return csrfToken !== null;
+}
+
+// fn(error) is called on a 401 from a call that needs a session.
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = typeof fn === 'function' ? fn : null;
+}
+
 function buildUrl(path, query) {
   const url = new URL(API_BASE + (path.startsWith('/') ? path : `/${path}`), window.location.origin);
   if (query) {
@@ -36,17 +60,20 @@ function buildUrl(path, query) {
   return url.pathname + url.search;
 }
 
-// request(method, path, {body, query, headers, accept, signal, timeout})
+// request(method, path, {body, query, headers, accept, signal, timeout, auth})
 //   accept: extra HTTP statuses whose JSON body is a normal answer (e.g. the
 //   health check's 503 "degraded"), returned instead of thrown unless the body
 //   is the error shape.
+//   auth: false for the calls whose 401 is an answer and not an ended session
+//   (the login itself, the start-up session check, a wrong old password).
 export async function request(method, path, opts = {}) {
-  const { body, query, headers = {}, accept = [], signal, timeout = DEFAULT_TIMEOUT_MS } = opts;
+  const { body, query, headers = {}, accept = [], signal, timeout = DEFAULT_TIMEOUT_MS, auth = true } = opts;
   const init = {
     method,
     credentials: 'same-origin',
     headers: { Accept: 'application/json', ...headers },
   };
+  if (UNSAFE.has(method) && csrfToken) init.headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] = 'application/json';
@@ -100,13 +127,17 @@ export async function request(method, path, opts = {}) {
   if (res.ok || (accept.includes(res.status) && !isErrorShape)) return data;
 
   const err = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? data.error : {};
-  throw new ApiError({
+  const error = new ApiError({
     status: res.status,
     code: typeof err.code === 'string' && err.code ? err.code : `http_${res.status}`,
     message: typeof err.message === 'string' ? err.message : res.statusText,
     field: typeof err.field === 'string' ? err.field : null,
     requestId,
   });
+  if (res.status === 401 && auth && onUnauthorized) {
+    try { onUnauthorized(error); } catch { /* the caller still sees the error */ }
+  }
+  throw error;
 }
 
 export const api = {

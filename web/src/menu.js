@@ -4,9 +4,9 @@
 //   { name: 'requestQueue', titleKey: 'menu.requestQueue', caps: ['request.handle'] }
 //
 // where name is the vue-router route name (see router.js) and titleKey an i18n
-// key in i18n/zh-CN.js and en.js. A section with no items is not shown. `caps`
-// is kept for the capability filtering that arrives with accounts; nothing
-// reads it yet.
+// key in i18n/zh-CN.js and en.js. An entry is shown when the user holds any
+// of its `caps` (none listed: everyone logged in); a section is shown when it
+// has a visible entry.
 import {
   House, Phone, Present, Flag, ChatLineRound, Warning, Finished,
   OfficeBuilding, DataAnalysis, Setting,
@@ -26,13 +26,17 @@ export const menu = [
   {
     key: 'admin', titleKey: 'menu.admin', icon: Setting,
     items: [
-      { name: 'systemHealth', titleKey: 'menu.systemHealth' },
+      { name: 'adminUsers', titleKey: 'menu.adminUsers', caps: ['user.read'] },
+      { name: 'adminRoles', titleKey: 'menu.adminRoles', caps: ['role.read'] },
+      { name: 'adminApiKeys', titleKey: 'menu.adminApiKeys', caps: ['apikey.manage'] },
+      { name: 'adminAudit', titleKey: 'menu.adminAudit', caps: ['audit.read'] },
+      { name: 'systemHealth', titleKey: 'menu.systemHealth', caps: ['system.read'] },
     ],
   },
 ];
 
-// The menu as the current user sees it. `can(caps)` will decide per item once
-// accounts exist; for now everything that has a page is shown.
+// The menu as the current user sees it: `can(caps)` (session.js) decides per
+// entry whether the user holds any of its capabilities.
 export function visibleMenu(can = () => true) {
   return menu
     .map((s) => (s.items ? { ...s, items: s.items.filter((i) => can(i.caps || [])) } : s))

@@ -4,10 +4,21 @@
 // meta.titleKey: the page title (i18n key), shown in the tab title and the
 //   breadcrumb. meta.menu: the menu entry to highlight when the route is not in
 //   the menu itself (e.g. an object page under a list); defaults to the name.
+// meta.caps: capabilities of which the user needs one to see the page (the
+//   layout shows a "no permission" page otherwise; the server refuses anyway).
+// meta.public: reachable without a session (the login page). Every other route
+//   needs one: the guard in session.js sends the user to /login?redirect=….
 import { createRouter, createWebHistory } from 'vue-router';
 import ConsoleLayout from './layout/ConsoleLayout.vue';
+import { installSession } from './session.js';
 
 export const routes = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./pages/LoginPage.vue'),
+    meta: { titleKey: 'login.title', public: true },
+  },
   {
     path: '/',
     component: ConsoleLayout,
@@ -19,6 +30,32 @@ export const routes = [
         meta: { titleKey: 'menu.workbench' },
       },
       {
+        path: 'admin/users',
+        name: 'adminUsers',
+        component: () => import('./pages/admin/UsersPage.vue'),
+        meta: { titleKey: 'menu.adminUsers', caps: ['user.read'] },
+      },
+      {
+        path: 'admin/roles',
+        name: 'adminRoles',
+        component: () => import('./pages/admin/RolesPage.vue'),
+        meta: { titleKey: 'menu.adminRoles', caps: ['role.read'] },
+      },
+      {
+        path: 'admin/api-keys',
+        name: 'adminApiKeys',
+        component: () => import('./pages/admin/ApiKeysPage.vue'),
+        meta: { titleKey: 'menu.adminApiKeys', caps: ['apikey.manage'] },
+      },
+      {
+        path: 'admin/audit',
+        name: 'adminAudit',
+        component: () => import('./pages/admin/AuditPage.vue'),
+        meta: { titleKey: 'menu.adminAudit', caps: ['audit.read'] },
+      },
+      {
+        // In the menu for system.read; reachable by anyone logged in through
+        // the workbench card (GET /api/v1/health is public).
         path: 'system/health',
         name: 'systemHealth',
         component: () => import('./pages/SystemHealthPage.vue'),
@@ -39,3 +76,5 @@ export const router = createRouter({
   routes,
   scrollBehavior: (to, from, saved) => saved || { top: 0 },
 });
+
+installSession(router);
