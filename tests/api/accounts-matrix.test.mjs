@@ -1,0 +1,266 @@
+// Roles × routes: every route of src/api/routes.c, called by every demo user
+// (with its session cookie and CSRF token) and by an anonymous caller. The
+// expected capability of each route and the capabilities of each role come
+// from docs/API.md's tables (the contract), and the route list from the
+// route table itself, so a route added to one and not the other fails here.
+//
+//   anonymous on a protected route      → 401 unauthorized
+//   a role without the capability       → 403 forbidden, and an access.denied audit row
+//   a role with it (or a public route)  → the route's own answer (valid bodies are sent)
+//
+// Runs on SQLite, or on PostgreSQL when LINLI_TEST_PG is set.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, api, root, DEMO_PASSWORD } from '../lib/server.mjs';
+import { stopClean } from './helpers.mjs';
+
+// --- the contract, read from docs/API.md --------------------------------------------
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+// "METHOD /path" → capability, from the route tables and the health/metrics prose.
+function docRoutes() {
+  const md = readFileSync(join(root, 'docs/API.md'), 'utf8');
+  const out = new Map();
+  for (const line of md.split('\n')) {
+    if (!line.startsWith('|')) continue;
+    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
+    if (!METHODS.includes(cells[1])) continue;
+    const path = cells[2].replace(/\?.*$/, '');
+    out.set(`${cells[1]} ${path}`, cells[3]);
+  }
+  for (const m of md.matchAll(/`(GET|POST) (\/[^`\s]+)` \((public)[;)]/g)) out.set(`${m[1]} ${m[2]}`, m[3]);
+  return out;
+}
+
+// role id → capabilities, from the default-roles table.
+function docRoles() {
+  const md = readFileSync(join(root, 'docs/API.md'), 'utf8');
+  const out = new Map();
+  for (const line of md.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    const m = /^([a-z_]+) \S/.exec(cells[1] || '');
+    if (!m || cells.length < 4) continue;
+    const caps = cells[2].startsWith('(') ? [] : cells[2].split(',').map((c) => c.trim());
+    out.set(m[1], caps);
+  }
+  return out;
+}
+
+// "METHOD /path" → capability, from the route table in src/api/routes.c.
+function codeRoutes() {
+  const src = readFileSync(join(root, 'src/api/routes.c'), 'utf8');
+  const table = src.slice(src.indexOf('api_routes[] = {'));
+  const out = new Map();
+  for (const m of table.matchAll(/\{HTTP_([A-Z]+),\s*"([^"]+)",\s*\w+,\s*(CAP_PUBLIC|CAP_AUTHENTICATED|"[^"]+")/g)) {
+    const cap = m[3] === 'CAP_PUBLIC' ? 'public' : m[3] === 'CAP_AUTHENTICATED' ? 'authenticated' : m[3].slice(1, -1);
+    out.set(`${m[1]} ${m[2]}`, cap);
+  }
+  return out;
+}
+
+// The demo users (src/cli_users.c) and their single role.
+const DEMO = {
+  admin: 'sysadmin', security: 'secadmin', auditor: 'auditor', district: 'district_staff',
+  street: 'street_staff', community: 'community_staff', grid: 'grid_worker',
+  hotline: 'hotline_operator', dept: 'dept_handler', member: 'party_member', resident: 'resident',
+};
+
+// --- the requests: a valid one per route, and the answer it gets when allowed -------------
+// ctx: {who (login or 'anonymous'), target (a user id everyone with user.read sees)}.
+// DELETE /session comes last: it ends the caller's session.
+const DAY = '2031-03-12'; // a Wednesday
+const REQUESTS = {
+  'GET /api/v1/health': () => ({ path: '/api/v1/health', ok: 200 }),
+  'GET /metrics': () => ({ path: '/metrics', ok: 200 }),
+  'POST /api/v1/session': (c) => ({
+    path: '/api/v1/session', ok: 200,
+    body: { login: c.who === 'anonymous' ? 'resident' : c.who, password: DEMO_PASSWORD },
+  }),
+  'GET /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
+  // a valid old password and a new one the policy refuses: the route is
+  // reached and the caller's password stays as it is
+  'POST /api/v1/session/password': () => ({
+    path: '/api/v1/session/password', ok: 400, field: 'new_password',
+    body: { old_password: DEMO_PASSWORD, new_password: 'weak' },
+  }),
+  'GET /api/v1/users': () => ({ path: '/api/v1/users?page_size=200', ok: 200 }),
+  'POST /api/v1/users': (c) => ({
+    path: '/api/v1/users', ok: 201,
+    body: { login: `mx-new-${c.who}`, display_name: '矩阵用户', password: 'Matr1x#Pass' },
+  }),
+  'GET /api/v1/users/{id}': (c) => ({ path: `/api/v1/users/${c.target}`, ok: 200 }),
+  'PATCH /api/v1/users/{id}': (c) => ({
+    path: `/api/v1/users/${c.target}`, ok: 200, body: { display_name: `矩阵目标 ${c.who}` },
+  }),
+  'POST /api/v1/users/{id}/password': (c) => ({
+    path: `/api/v1/users/${c.target}/password`, ok: 200, body: { password: 'Reset#Pass1' },
+  }),
+  'PUT /api/v1/users/{id}/grants': (c) => ({
+    path: `/api/v1/users/${c.target}/grants`, ok: 200,
+    body: { roles: ['resident'], scopes: ['110105001001'] },
+  }),
+  'DELETE /api/v1/users/{id}/sessions': (c) => ({ path: `/api/v1/users/${c.target}/sessions`, ok: 200 }),
+  'GET /api/v1/users/{id}/phone': (c) => ({ path: `/api/v1/users/${c.target}/phone`, ok: 200 }),
+  'GET /api/v1/capabilities': () => ({ path: '/api/v1/capabilities', ok: 200 }),
+  'GET /api/v1/roles': () => ({ path: '/api/v1/roles', ok: 200 }),
+  'POST /api/v1/roles': (c) => ({
+    path: '/api/v1/roles', ok: 201,
+    body: { id: `mx_${c.who}`, name: `矩阵角色 ${c.who}`, capabilities: ['calendar.read'] },
+  }),
+  'PUT /api/v1/roles/{id}': (c) => ({
+    path: '/api/v1/roles/mx_shared', ok: 200,
+    body: { name: `共用角色 ${c.who}`, capabilities: ['calendar.read', 'user.read'] },
+  }),
+  'DELETE /api/v1/roles/{id}': (c) => ({ path: `/api/v1/roles/mx_${c.who}`, ok: 200 }),
+  'GET /api/v1/api-keys': () => ({ path: '/api/v1/api-keys', ok: 200 }),
+  'POST /api/v1/api-keys': (c) => ({
+    path: '/api/v1/api-keys', ok: 201, body: { name: `matrix ${c.who}`, user_id: c.target },
+    after: (res) => { c.key = res.body.id; },
+  }),
+  'DELETE /api/v1/api-keys/{id}': (c) => ({ path: `/api/v1/api-keys/${c.key || 999999}`, ok: 200 }),
+  'GET /api/v1/audit': () => ({ path: '/api/v1/audit?limit=5', ok: 200 }),
+  'GET /api/v1/calendar': () => ({ path: '/api/v1/calendar?from=2031-03-01&to=2031-03-31', ok: 200 }),
+  'GET /api/v1/calendar/deadline': () => ({
+    path: '/api/v1/calendar/deadline?start=2031-03-12T09%3A00%3A00%2B08%3A00&working_days=3', ok: 200,
+  }),
+  'PUT /api/v1/calendar/{date}': () => ({
+    path: `/api/v1/calendar/${DAY}`, ok: 200, body: { kind: 'holiday', name: '矩阵假日' },
+  }),
+  'DELETE /api/v1/calendar/{date}': () => ({ path: `/api/v1/calendar/${DAY}`, ok: 200 }),
+  'DELETE /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
+};
+const ORDER = Object.keys(REQUESTS);
+
+let server;
+let target; // the user the /users/{id} routes act on
+const denied = []; // {who, route, cap, rid}: every 403 of the matrix
+
+before(async () => {
+  server = await startServer({ demo: true });
+  const t = await api(server, 'POST', '/api/v1/users', {
+    login: 'mx-target', display_name: '矩阵目标', password: 'Target#Pass1', phone: '13912345678',
+    roles: ['resident'], scopes: ['110105001001'],
+  });
+  assert.equal(t.status, 201, JSON.stringify(t.body));
+  target = t.body.id;
+  const r = await api(server, 'POST', '/api/v1/roles',
+    { id: 'mx_shared', name: '共用角色', capabilities: ['calendar.read'] });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+});
+after(async () => {
+  if (server) await stopClean(server); // exit 0, no sanitizer report
+});
+
+test('every route in src/api/routes.c is in docs/API.md with the same capability, and the other way round', () => {
+  const code = codeRoutes();
+  const doc = docRoutes();
+  assert.ok(code.size >= 27, `only ${code.size} routes parsed from routes.c`);
+  const problems = [];
+  for (const [route, cap] of code) {
+    if (!doc.has(route)) problems.push(`${route} (${cap}) is not in docs/API.md`);
+    else if (doc.get(route) !== cap) problems.push(`${route}: routes.c says ${cap}, API.md says ${doc.get(route)}`);
+  }
+  for (const route of doc.keys()) if (!code.has(route)) problems.push(`${route} is in docs/API.md but not routed`);
+  assert.deepEqual(problems, []);
+  // and this suite has a request for each
+  assert.deepEqual([...code.keys()].sort(), [...ORDER].sort());
+});
+
+test('every demo user holds exactly the capabilities docs/API.md gives its role', async () => {
+  const roles = docRoles();
+  assert.equal(roles.size, 12, `roles parsed from API.md: ${[...roles.keys()]}`);
+  const problems = [];
+  for (const [who, role] of Object.entries(DEMO)) {
+    const res = await api(server, 'POST', '/api/v1/session', { login: who, password: DEMO_PASSWORD },
+      { authorization: null });
+    assert.equal(res.status, 200, `${who}: ${JSON.stringify(res.body)}`);
+    const got = [...res.body.capabilities].sort();
+    const want = [...roles.get(role)].sort();
+    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${who} (${role}): has ${got}, API.md says ${want}`);
+  }
+  // and the roles endpoint agrees
+  const list = await api(server, 'GET', '/api/v1/roles');
+  for (const r of list.body.items.filter((x) => x.builtin)) {
+    const want = roles.get(r.id);
+    if (!want) problems.push(`built-in role ${r.id} is not in API.md`);
+    else if (JSON.stringify([...r.capabilities].sort()) !== JSON.stringify([...want].sort()))
+      problems.push(`GET /roles ${r.id}: ${r.capabilities}, API.md says ${want}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+// One test per caller: every route in order; all mismatches reported at once.
+const CALLERS = ['anonymous', ...Object.keys(DEMO)];
+for (const who of CALLERS) {
+  test(`matrix: ${who} on every route`, async () => {
+    // API.md's capability; the route table's where API.md lacks the route
+    // (the first test reports that)
+    const doc = new Map([...codeRoutes(), ...docRoutes()]);
+    const roles = docRoles();
+    const caps = who === 'anonymous' ? null : roles.get(DEMO[who]);
+    let headers = { authorization: null };
+    if (who !== 'anonymous') {
+      const res = await api(server, 'POST', '/api/v1/session', { login: who, password: DEMO_PASSWORD },
+        { authorization: null });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      headers = { authorization: null, cookie: res.headers.get('set-cookie').split(';')[0],
+        'x-csrf-token': res.body.csrf_token };
+    }
+    const ctx = { who, target };
+    const problems = [];
+    let n = 0;
+    for (const route of ORDER) {
+      const cap = doc.get(route);
+      const req = REQUESTS[route](ctx);
+      const method = route.split(' ')[0];
+      const rid = `mx-${who}-${++n}`;
+      const res = await api(server, method, req.path, req.body, { ...headers, 'x-request-id': rid });
+      const got = `${res.status} ${typeof res.body === 'string' ? res.body.slice(0, 80) : JSON.stringify(res.body)}`;
+      if (res.headers.get('x-request-id') !== rid) problems.push(`${route}: X-Request-Id not echoed`);
+      let allowed;
+      if (cap === 'public') allowed = true;
+      else if (who === 'anonymous') allowed = false;
+      else allowed = cap === 'authenticated' || caps.includes(cap);
+      if (allowed) {
+        if (res.status !== req.ok || (req.field && res.body?.error?.field !== req.field))
+          problems.push(`${route} [${cap}]: expected ${req.ok}${req.field ? ` (${req.field})` : ''}, got ${got}`);
+        else if (req.after) req.after(res);
+      } else if (who === 'anonymous') {
+        if (res.status !== 401 || res.body?.error?.code !== 'unauthorized')
+          problems.push(`${route} [${cap}]: expected 401 unauthorized, got ${got}`);
+      } else if (res.status !== 403 || res.body?.error?.code !== 'forbidden') {
+        problems.push(`${route} [${cap}]: expected 403 forbidden, got ${got}`);
+      } else {
+        denied.push({ who, route, cap, rid });
+      }
+    }
+    assert.deepEqual(problems, [], `${who}:\n${problems.join('\n')}`);
+  });
+}
+
+test('every 403 of the matrix left an access.denied audit row (user, route, capability, request id)', async () => {
+  assert.ok(denied.length > 100, `only ${denied.length} denials recorded: did the matrix run?`);
+  const rows = new Map();
+  let before = '';
+  for (;;) {
+    const res = await api(server, 'GET', `/api/v1/audit?action=access.denied&limit=200${before}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    for (const r of res.body.items) rows.set(r.request_id, r);
+    if (res.body.next_before_id === null) break;
+    before = `&before_id=${res.body.next_before_id}`;
+  }
+  const problems = [];
+  for (const d of denied) {
+    const r = rows.get(d.rid);
+    if (!r) { problems.push(`${d.who} ${d.route}: no access.denied row with request id ${d.rid}`); continue; }
+    const path = d.route.split(' ')[1];
+    if (r.user !== d.who || r.outcome !== 'denied' || r.object !== path || r.detail !== d.cap)
+      problems.push(`${d.who} ${d.route}: row ${JSON.stringify(r)}`);
+  }
+  assert.deepEqual(problems, []);
+  // anonymous 401s are not denials
+  assert.ok(![...rows.keys()].some((rid) => rid.startsWith('mx-anonymous-')), 'a 401 wrote an access.denied row');
+});
