@@ -164,7 +164,7 @@ int cmd_apikey(int argc, char **argv)
 		else
 			printf("%s\n", key); /* the only time it is shown */
 	} else if (strcmp(verb, "list") == 0) {
-		if (apikeys_list(&app, print_key, NULL, &ei) != ERR_OK)
+		if (apikeys_list(&app, &a, print_key, NULL, &ei) != ERR_OK)
 			rc = fail(&ei);
 	} else {
 		if (apikeys_revoke(&app, &a, strtoll(fl.positional[1], NULL, 10), &ei) != ERR_OK)

@@ -91,8 +91,10 @@ static void add_key(void *ctx, const struct apikey_row *k)
 
 void api_apikeys_list(struct req *r)
 {
+	struct actor a;
+	req_actor(r, &a);
 	json_t *items = json_array();
-	if (apikeys_list(req_app(r), add_key, items, req_errinfo(r)) != ERR_OK) {
+	if (apikeys_list(req_app(r), &a, add_key, items, req_errinfo(r)) != ERR_OK) {
 		json_decref(items);
 		reply_errinfo(r, req_errinfo(r));
 		return;

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "auth/users.h"
 #include "limits.h"
+#include "util/clock.h"
 
 json_t *user_json(const struct user_row *u)
 {
@@ -18,7 +19,7 @@ json_t *user_json(const struct user_row *u)
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:b, s:s, s:s}", "id", (json_int_t)u->id,
 	                 "login", u->login, "display_name", u->display_name, "phone", u->phone_masked,
 	                 "status", u->status, "roles", roles, "scopes", scopes, "locked_out",
-	                 u->locked_until > 0, "created_at", u->created_at, "updated_at", u->updated_at);
+	                 u->locked_until > clock_now(), "created_at", u->created_at, "updated_at", u->updated_at);
 }
 
 int strings_from_json(json_t *arr, char *dst, size_t width, int max)

@@ -12,7 +12,9 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#define TOUCH_EVERY_S 60 /* a session's last_seen_at is written at most once a minute */
+/* last_seen_at is written at most once a minute (a third of the idle
+ * timeout when that is shorter), not on every request. */
+#define TOUCH_EVERY_S 60
 
 /* --- login ------------------------------------------------------------------ */
 
@@ -141,6 +143,7 @@ enum err auth_login(struct app *app, const char *login, const char *password,
 	}
 	if (!ok) {
 		struct errinfo e2;
+		x.from = &tried; /* the row names the login that was tried */
 		rc = store_write(app->store, login_failed_fn, &x, &e2);
 		if (rc != ERR_OK)
 			return err_set(ei, rc, NULL, "%s", e2.message);
@@ -164,9 +167,12 @@ struct auth_ctx {
 	int64_t now;
 };
 
+/* A lock-out after failed logins stops new logins only: existing sessions
+ * and API keys go on, or anyone could cut off an integration by guessing
+ * its user's password five times. An administrator's lock stops them all. */
 static bool user_usable(const struct user_row *u, int64_t now)
 {
-	return strcmp(u->status, "active") == 0 && u->locked_until <= now;
+	return strcmp(u->status, "active") == 0;
 }
 
 static enum err session_read_fn(struct store_conn *c, void *arg, struct errinfo *ei)
@@ -272,7 +278,8 @@ enum err auth_authenticate(struct app *app, const struct credentials *cr, struct
 		audit_record(app->store, &a, "access.denied", "", "denied", "missing or wrong CSRF token");
 		return err_set(ei, ERR_FORBIDDEN, "x-csrf-token", "missing or wrong X-CSRF-Token header");
 	}
-	if (x.now - x.s.last_seen_at >= TOUCH_EVERY_S)
+	int64_t every = p->session_idle_s / 3 < TOUCH_EVERY_S ? p->session_idle_s / 3 : TOUCH_EVERY_S;
+	if (x.now - x.s.last_seen_at >= every)
 		store_write(app->store, session_touch_fn, &x, NULL);
 	return ERR_OK;
 }

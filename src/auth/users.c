@@ -83,6 +83,49 @@ static enum err phone_prepare(struct app *app, const char *phone, struct user_ro
 	return ERR_OK;
 }
 
+/* What an actor may do to another account. Reading needs only scope.
+ * Managing (edit, lock, reset a password, end sessions, make an API key
+ * that acts as it) also needs every capability the account has: nobody
+ * acts on an account more powerful than their own, which keeps the system
+ * administrator, the security administrator and the auditor apart (三员分立). */
+enum target_mode { TARGET_READ, TARGET_MANAGE };
+
+static enum err target(struct store_conn *c, const struct actor *a, int64_t id, struct user_row *u,
+                       enum target_mode mode, struct errinfo *ei)
+{
+	enum err rc = store_user_by_id(c, id, u, ei);
+	if (rc != ERR_OK)
+		return rc;
+	if (!in_scope(a, u))
+		return err_set(ei, ERR_FORBIDDEN, NULL, "user %lld lies outside your scope", (long long)id);
+	if (mode == TARGET_READ || a->who->user_id == id)
+		return ERR_OK;
+	struct identity *t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	rc = store_identity_load(c, id, t, ei);
+	for (int i = 0; rc == ERR_OK && i < t->ncaps; i++)
+		if (!identity_has(a->who, t->caps[i]))
+			rc = err_set(ei, ERR_FORBIDDEN, NULL,
+			             "user %lld holds %s, which you do not: ask an administrator who does",
+			             (long long)id, t->caps[i]);
+	free(t);
+	return rc;
+}
+
+/* A refusal inside a write rolls its transaction back, audit row and all;
+ * record it in a transaction of its own. */
+static enum err audited(struct app *app, const struct actor *a, enum err rc, const char *action,
+                        int64_t id, const struct errinfo *ei)
+{
+	if (rc == ERR_FORBIDDEN) {
+		char object[48];
+		object_of(id, object);
+		audit_record(app->store, a, "access.denied", object, "denied", ei ? ei->message : action);
+	}
+	return rc;
+}
+
 /* --- reads ------------------------------------------------------------------- */
 
 struct list_ctx {
@@ -125,8 +168,8 @@ enum err users_get(struct app *app, const struct actor *a, int64_t id, struct us
 	struct get_ctx x = {.id = id, .u = u};
 	enum err rc = store_read(app->store, get_fn, &x, ei);
 	if (rc == ERR_OK && !in_scope(a, u))
-		rc = err_set(ei, ERR_NOTFOUND, NULL, "no such user");
-	return rc;
+		rc = err_set(ei, ERR_FORBIDDEN, NULL, "user %lld lies outside your scope", (long long)id);
+	return audited(app, a, rc, "user.read", id, ei);
 }
 
 enum err users_find(struct app *app, const char *login, struct user_row *u, struct errinfo *ei)
@@ -200,30 +243,21 @@ enum err users_create(struct app *app, const struct actor *a, const struct user_
 	return rc;
 }
 
-/* Loads the target inside the transaction and checks it is in scope. */
-static enum err target(struct store_conn *c, const struct actor *a, int64_t id, struct user_row *u,
-                       struct errinfo *ei)
-{
-	enum err rc = store_user_by_id(c, id, u, ei);
-	if (rc == ERR_OK && !in_scope(a, u))
-		rc = err_set(ei, ERR_NOTFOUND, NULL, "no such user");
-	return rc;
-}
-
 static enum err update_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct write_ctx *x = arg;
 	const struct user_input *in = x->in;
 	struct user_row *u = x->u;
 	int64_t id = u->id;
-	enum err rc = target(c, x->a, id, u, ei);
+	enum err rc = target(c, x->a, id, u, TARGET_MANAGE, ei);
 	if (rc != ERR_OK)
 		return rc;
 	const char *action = "user.update";
+	bool was_locked = strcmp(u->status, "active") != 0 || u->locked_until > clock_now();
 	if (in->display_name != NULL)
 		snprintf(u->display_name, sizeof u->display_name, "%s", in->display_name);
 	if (in->status != NULL) {
-		if (strcmp(in->status, "active") == 0 && strcmp(u->status, "active") != 0)
+		if (strcmp(in->status, "active") == 0 && was_locked)
 			action = "user.unlock";
 		else if (strcmp(in->status, "active") != 0 && strcmp(u->status, in->status) != 0)
 			action = "user.lock";
@@ -268,14 +302,14 @@ enum err users_update(struct app *app, const struct actor *a, int64_t id,
 	}
 	rc = store_write(app->store, update_fn, &x, ei);
 	free(x.pc.enc);
-	return rc;
+	return audited(app, a, rc, "user.update", id, ei);
 }
 
 static enum err reset_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct write_ctx *x = arg;
 	int64_t id = x->u->id;
-	enum err rc = target(c, x->a, id, x->u, ei);
+	enum err rc = target(c, x->a, id, x->u, TARGET_MANAGE, ei);
 	if (rc == ERR_OK)
 		rc = store_user_set_password(c, id, x->hash, ei);
 	if (rc == ERR_OK)
@@ -302,14 +336,14 @@ enum err users_reset_password(struct app *app, const struct actor *a, int64_t id
 		return err_set(ei, ERR_INTERNAL, NULL, "cannot hash the password");
 	u.id = id;
 	struct write_ctx x = {.app = app, .a = a, .u = &u, .hash = hash};
-	return store_write(app->store, reset_fn, &x, ei);
+	return audited(app, a, store_write(app->store, reset_fn, &x, ei), "user.password", id, ei);
 }
 
 static enum err grant_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct write_ctx *x = arg;
 	int64_t id = x->u->id;
-	enum err rc = target(c, x->a, id, x->u, ei);
+	enum err rc = target(c, x->a, id, x->u, TARGET_READ, ei);
 	if (rc != ERR_OK)
 		return rc;
 	x->u->nroles = x->in->nroles;
@@ -343,14 +377,14 @@ enum err users_grant(struct app *app, const struct actor *a, int64_t id,
 	memset(out, 0, sizeof *out);
 	out->id = id;
 	struct write_ctx x = {.app = app, .a = a, .in = in, .u = out};
-	return store_write(app->store, grant_fn, &x, ei);
+	return audited(app, a, store_write(app->store, grant_fn, &x, ei), "user.grant", id, ei);
 }
 
 static enum err end_sessions_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct write_ctx *x = arg;
 	int64_t id = x->u->id;
-	enum err rc = target(c, x->a, id, x->u, ei);
+	enum err rc = target(c, x->a, id, x->u, TARGET_MANAGE, ei);
 	if (rc == ERR_OK)
 		rc = store_session_delete_user(c, id, &x->n, ei);
 	if (rc != ERR_OK)
@@ -367,7 +401,7 @@ enum err users_end_sessions(struct app *app, const struct actor *a, int64_t id, 
 	struct write_ctx x = {.app = app, .a = a, .u = &u};
 	enum err rc = store_write(app->store, end_sessions_fn, &x, ei);
 	*n = x.n;
-	return rc;
+	return audited(app, a, rc, "session.logout", id, ei);
 }
 
 struct phone_ctx {
@@ -380,7 +414,7 @@ static enum err phone_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct phone_ctx *x = arg;
 	struct user_row u;
-	enum err rc = target(c, x->a, x->id, &u, ei);
+	enum err rc = target(c, x->a, x->id, &u, TARGET_READ, ei);
 	if (rc != ERR_OK)
 		return rc;
 	struct store_val p[] = {SV_INT(x->id)};
@@ -399,7 +433,7 @@ enum err users_phone(struct app *app, const struct actor *a, int64_t id, char *o
                      struct errinfo *ei)
 {
 	struct phone_ctx x = {a, id, NULL};
-	enum err rc = store_write(app->store, phone_fn, &x, ei);
+	enum err rc = audited(app, a, store_write(app->store, phone_fn, &x, ei), "pii.unmask", id, ei);
 	out[0] = '\0';
 	if (rc == ERR_OK && x.enc != NULL && x.enc[0] != '\0') {
 		char *plain = crypto_open(&app->keys, x.enc);
@@ -440,7 +474,7 @@ enum err roles_seed(struct app *app, struct errinfo *ei)
 struct roles_ctx {
 	void (*fn)(void *ctx, const struct role_row *r);
 	void *ctx;
-	const struct role_row *r;
+	struct role_row *r;
 	const struct actor *a;
 	const char *id;
 	bool create;
@@ -459,6 +493,15 @@ enum err roles_list(struct app *app, void (*fn)(void *ctx, const struct role_row
 	return store_read(app->store, roles_list_fn, &x, ei);
 }
 
+/* Changing or deleting a role one holds would be changing one's own grants. */
+static bool holds_role(const struct actor *a, const char *id)
+{
+	for (int i = 0; i < a->who->nroles; i++)
+		if (strcmp(a->who->roles[i], id) == 0)
+			return true;
+	return false;
+}
+
 static enum err role_put_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct roles_ctx *x = arg;
@@ -470,18 +513,22 @@ static enum err role_put_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		return rc;
 	if (rc != ERR_OK && rc != ERR_NOTFOUND)
 		return rc;
-	struct role_row r = *x->r;
-	r.builtin = !x->create && old.builtin;
-	if ((rc = store_role_put(c, &r, false, ei)) != ERR_OK)
+	x->r->builtin = !x->create && old.builtin;
+	if ((rc = store_role_put(c, x->r, false, ei)) != ERR_OK)
 		return rc;
+	struct role_row r = *x->r;
 	char object[64];
 	snprintf(object, sizeof object, "role:%s", r.id);
 	return audit_append(c, x->a, x->create ? "role.create" : "role.update", object, "ok", "", ei);
 }
 
-enum err roles_put(struct app *app, const struct actor *a, const struct role_row *r, bool create,
+enum err roles_put(struct app *app, const struct actor *a, struct role_row *r, bool create,
                    struct errinfo *ei)
 {
+	if (!create && holds_role(a, r->id)) {
+		audit_record(app->store, a, "access.denied", r->id, "denied", "a role one holds");
+		return err_set(ei, ERR_FORBIDDEN, "id", "you cannot change a role you hold");
+	}
 	const char *why = role_id_check(r->id, strlen(r->id));
 	if (why != NULL)
 		return err_set(ei, ERR_INVALID, "id", "id %s", why);
@@ -504,6 +551,8 @@ static enum err role_delete_fn(struct store_conn *c, void *arg, struct errinfo *
 		return rc;
 	if (old.builtin)
 		return err_set(ei, ERR_UNPROCESSABLE, "id", "built-in roles cannot be deleted");
+	if (holds_role(x->a, x->id))
+		return err_set(ei, ERR_FORBIDDEN, "id", "you cannot delete a role you hold");
 	if ((rc = store_role_delete(c, x->id, ei)) != ERR_OK)
 		return rc;
 	char object[64];
@@ -531,9 +580,11 @@ static enum err key_create_fn(struct store_conn *c, void *arg, struct errinfo *e
 {
 	struct key_ctx *x = arg;
 	struct user_row u;
-	enum err rc = target(c, x->a, x->k->user_id, &u, ei);
+	enum err rc = target(c, x->a, x->k->user_id, &u, TARGET_MANAGE, ei);
 	if (rc == ERR_NOTFOUND)
-		return err_set(ei, ERR_INVALID, "user_id", "no such user in your scope");
+		return err_set(ei, ERR_INVALID, "user_id", "no such user");
+	if (rc == ERR_FORBIDDEN)
+		snprintf(ei->field, sizeof ei->field, "user_id");
 	if (rc == ERR_OK)
 		rc = store_apikey_insert(c, x->k, x->hash, ei);
 	if (rc != ERR_OK)
@@ -560,19 +611,20 @@ enum err apikeys_create(struct app *app, const struct actor *a, const char *name
 	out->user_id = user_id;
 	out->created_by = a->who->user_id;
 	struct key_ctx x = {.a = a, .k = out, .hash = hash};
-	return store_write(app->store, key_create_fn, &x, ei);
+	return audited(app, a, store_write(app->store, key_create_fn, &x, ei), "apikey.create", user_id, ei);
 }
 
 static enum err key_list_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct key_ctx *x = arg;
-	return store_apikey_list(c, x->fn, x->ctx, ei);
+	return store_apikey_list(c, x->a->who, x->fn, x->ctx, ei);
 }
 
-enum err apikeys_list(struct app *app, void (*fn)(void *ctx, const struct apikey_row *k), void *ctx,
+enum err apikeys_list(struct app *app, const struct actor *a,
+                      void (*fn)(void *ctx, const struct apikey_row *k), void *ctx,
                       struct errinfo *ei)
 {
-	struct key_ctx x = {.fn = fn, .ctx = ctx};
+	struct key_ctx x = {.a = a, .fn = fn, .ctx = ctx};
 	return store_read(app->store, key_list_fn, &x, ei);
 }
 
@@ -581,7 +633,13 @@ static enum err key_revoke_fn(struct store_conn *c, void *arg, struct errinfo *e
 	struct key_ctx *x = arg;
 	char now[32], object[48];
 	clock_now_iso(now);
-	enum err rc = store_apikey_revoke(c, x->k->id, now, ei);
+	struct apikey_row k;
+	struct user_row u;
+	enum err rc = store_apikey_get(c, x->k->id, &k, ei);
+	if (rc == ERR_OK)
+		rc = target(c, x->a, k.user_id, &u, TARGET_MANAGE, ei);
+	if (rc == ERR_OK)
+		rc = store_apikey_revoke(c, x->k->id, now, ei);
 	if (rc != ERR_OK)
 		return rc;
 	snprintf(object, sizeof object, "apikey:%lld", (long long)x->k->id);
@@ -592,5 +650,5 @@ enum err apikeys_revoke(struct app *app, const struct actor *a, int64_t id, stru
 {
 	struct apikey_row k = {.id = id};
 	struct key_ctx x = {.a = a, .k = &k};
-	return store_write(app->store, key_revoke_fn, &x, ei);
+	return audited(app, a, store_write(app->store, key_revoke_fn, &x, ei), "apikey.revoke", 0, ei);
 }

@@ -26,7 +26,7 @@ void users_cli_identity(struct identity *id);
 enum err users_list(struct app *app, const struct actor *a, struct user_filter *f,
                     void (*fn)(void *ctx, const struct user_row *u), void *ctx, int64_t *total,
                     struct errinfo *ei);
-/* ERR_NOTFOUND outside the caller's scope, as if it did not exist. */
+/* ERR_FORBIDDEN (and an access.denied audit row) outside the caller's scope. */
 enum err users_get(struct app *app, const struct actor *a, int64_t id, struct user_row *u,
                    struct errinfo *ei);
 enum err users_create(struct app *app, const struct actor *a, const struct user_input *in,
@@ -50,7 +50,8 @@ enum err users_phone(struct app *app, const struct actor *a, int64_t id, char *o
 enum err roles_seed(struct app *app, struct errinfo *ei);
 enum err roles_list(struct app *app, void (*fn)(void *ctx, const struct role_row *r), void *ctx,
                     struct errinfo *ei);
-enum err roles_put(struct app *app, const struct actor *a, const struct role_row *r, bool create,
+/* r->builtin is set to what the role is after the write. */
+enum err roles_put(struct app *app, const struct actor *a, struct role_row *r, bool create,
                    struct errinfo *ei);
 enum err roles_delete(struct app *app, const struct actor *a, const char *id, struct errinfo *ei);
 
@@ -58,7 +59,9 @@ enum err roles_delete(struct app *app, const struct actor *a, const char *id, st
 #define APIKEY_MAX 64
 enum err apikeys_create(struct app *app, const struct actor *a, const char *name, int64_t user_id,
                         struct apikey_row *out, char key[APIKEY_MAX], struct errinfo *ei);
-enum err apikeys_list(struct app *app, void (*fn)(void *ctx, const struct apikey_row *k), void *ctx,
+/* Keys of users inside the actor's scope. */
+enum err apikeys_list(struct app *app, const struct actor *a,
+                      void (*fn)(void *ctx, const struct apikey_row *k), void *ctx,
                       struct errinfo *ei);
 enum err apikeys_revoke(struct app *app, const struct actor *a, int64_t id, struct errinfo *ei);
 

@@ -538,12 +538,22 @@ enum err store_apikey_get(struct store_conn *c, int64_t id, struct apikey_row *k
 	return key_one(c, "SELECT " KEY_COLS " FROM api_key WHERE id = ?", SV_INT(id), k, ei);
 }
 
-enum err store_apikey_list(struct store_conn *c, void (*fn)(void *ctx, const struct apikey_row *k),
-                           void *ctx, struct errinfo *ei)
+enum err store_apikey_list(struct store_conn *c, const struct identity *within,
+                           void (*fn)(void *ctx, const struct apikey_row *k), void *ctx,
+                           struct errinfo *ei)
 {
+	struct store_val p[2 * IDENTITY_SCOPES_MAX];
+	int np = 0;
+	struct strbuf sql;
+	strbuf_init(&sql, 8192);
+	strbuf_adds(&sql, "SELECT k.id, k.user_id, COALESCE(k.created_by, 0), k.name, k.prefix,"
+	                  " k.created_at, COALESCE(k.last_used_at, ''), COALESCE(k.revoked_at, '')"
+	                  " FROM api_key k JOIN app_user u ON u.id = k.user_id WHERE 1 = 1");
+	scope_filter_sql(&sql, within, p, &np);
+	strbuf_adds(&sql, " ORDER BY k.id DESC LIMIT 500");
 	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, "SELECT " KEY_COLS " FROM api_key ORDER BY id DESC LIMIT 500",
-	                          NULL, 0, &s, ei);
+	enum err rc = store_query(c, sql.buf, p, np, &s, ei);
+	strbuf_free(&sql);
 	if (rc != ERR_OK)
 		return rc;
 	int r;

@@ -99,8 +99,10 @@ enum err store_apikey_insert(struct store_conn *c, struct apikey_row *k, const c
 enum err store_apikey_by_hash(struct store_conn *c, const char *key_hash, struct apikey_row *k,
                               struct errinfo *ei);
 enum err store_apikey_get(struct store_conn *c, int64_t id, struct apikey_row *k, struct errinfo *ei);
-enum err store_apikey_list(struct store_conn *c, void (*fn)(void *ctx, const struct apikey_row *k),
-                           void *ctx, struct errinfo *ei);
+/* Keys whose user lies inside `within`'s scope (NULL: all), newest first. */
+enum err store_apikey_list(struct store_conn *c, const struct identity *within,
+                           void (*fn)(void *ctx, const struct apikey_row *k), void *ctx,
+                           struct errinfo *ei);
 enum err store_apikey_touch(struct store_conn *c, int64_t id, const char *now, struct errinfo *ei);
 enum err store_apikey_revoke(struct store_conn *c, int64_t id, const char *now, struct errinfo *ei);
 

@@ -142,8 +142,8 @@ test('logins, failures, logouts, denials, writes and unmasking each leave a row 
   const unmasked = await audited('unmask', (h) => pii.call('GET', `/api/v1/users/${ids.phoned}/phone`, undefined, h),
     200, () => ({ user: 'pii', action: 'pii.unmask', object: `user:${ids.phoned}`, outcome: 'ok' }));
   assert.deepEqual(unmasked.body, { phone: PHONE });
-  // outside the unmasker's scope: not found, and nothing unmasked
-  assertError(await pii.call('GET', `/api/v1/users/${ids.admin}/phone`), 404, 'not_found');
+  // outside the unmasker's scope: refused (and audited), and nothing unmasked
+  assertError(await pii.call('GET', `/api/v1/users/${ids.admin}/phone`), 403, 'forbidden');
   // a request without an X-Request-Id of its own: the row has the one the answer carries
   const plain = await api(server, 'PUT', '/api/v1/calendar/2031-05-08', { kind: 'holiday', name: '无编号' });
   assert.equal(plain.status, 200);

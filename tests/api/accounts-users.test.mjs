@@ -304,15 +304,15 @@ test('an administrator scoped to a street lists only the users whose scopes lie 
   assert.equal(page.body.items.length, 2);
 });
 
-test('a user outside the scope is not found: GET, PATCH, reset password, end sessions → 404 and nothing changes', async () => {
+test('acting on a user outside the scope is refused: GET, PATCH, reset password, end sessions → 403 (audited) and nothing changes', async () => {
   assert.ok(streetAdmin, 'needs the previous test');
   const before = await getUser(ids.district);
   for (const who of ['district', 'admin', 'hotline']) {
-    assertError(await streetAdmin.call('GET', `/api/v1/users/${ids[who]}`), 404, 'not_found');
-    assertError(await streetAdmin.call('PATCH', `/api/v1/users/${ids[who]}`, { display_name: 'hijacked' }), 404, 'not_found');
-    assertError(await streetAdmin.call('PATCH', `/api/v1/users/${ids[who]}`, { status: 'disabled' }), 404, 'not_found');
-    assertError(await streetAdmin.call('POST', `/api/v1/users/${ids[who]}/password`, { password: 'Hijack#2026x' }), 404, 'not_found');
-    assertError(await streetAdmin.call('DELETE', `/api/v1/users/${ids[who]}/sessions`), 404, 'not_found');
+    assertError(await streetAdmin.call('GET', `/api/v1/users/${ids[who]}`), 403, 'forbidden');
+    assertError(await streetAdmin.call('PATCH', `/api/v1/users/${ids[who]}`, { display_name: 'hijacked' }), 403, 'forbidden');
+    assertError(await streetAdmin.call('PATCH', `/api/v1/users/${ids[who]}`, { status: 'disabled' }), 403, 'forbidden');
+    assertError(await streetAdmin.call('POST', `/api/v1/users/${ids[who]}/password`, { password: 'Hijack#2026x' }), 403, 'forbidden');
+    assertError(await streetAdmin.call('DELETE', `/api/v1/users/${ids[who]}/sessions`), 403, 'forbidden');
   }
   // a user with one scope inside and one outside is outside; so is a user with no scope
   const straddler = await createUser('straddler', ['resident'], ['110105001001', '110106001']);
@@ -320,7 +320,7 @@ test('a user outside the scope is not found: GET, PATCH, reset password, end ses
   assert.equal(noscope.status, 201, JSON.stringify(noscope.body));
   assert.deepEqual(noscope.body.scopes, []);
   for (const id of [straddler.id, noscope.body.id])
-    assertError(await streetAdmin.call('GET', `/api/v1/users/${id}`), 404, 'not_found');
+    assertError(await streetAdmin.call('GET', `/api/v1/users/${id}`), 403, 'forbidden');
   const listed = (await streetAdmin.call('GET', '/api/v1/users?page_size=200')).body.items.map((x) => x.login);
   assert.ok(!listed.includes('straddler') && !listed.includes('noscope'), listed.join());
   // an id that does not exist answers the same
@@ -375,7 +375,7 @@ test('a security administrator scoped to a district grants only inside it: a sco
   assert.deepEqual(await getUser(ids.street), street, 'the grants are unchanged');
   // a user outside its scope cannot be granted at all
   assertError(await sec.call('PUT', `/api/v1/users/${ids.admin}/grants`, { roles: ['resident'], scopes: ['110105'] }),
-    404, 'not_found');
+    403, 'forbidden');
   // inside it, it works
   const ok = await sec.call('PUT', `/api/v1/users/${ids.street}/grants`, { roles: ['street_staff'], scopes: ['110105001', '110105002'] });
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
@@ -524,11 +524,11 @@ test('a key is only as good as its user: a disabled user\'s key is refused; bad 
   }
 });
 
-test('a key for a user outside the creator\'s scope → 400 field user_id; keys of outside users are neither listed nor revocable', async () => {
+test('a key for a user outside the creator\'s scope → 403 field user_id; keys of outside users are neither listed nor revocable', async () => {
   assert.ok(streetAdmin, 'needs the scope tests');
   for (const who of ['district', 'admin', 'tester']) {
     assertError(await streetAdmin.call('POST', '/api/v1/api-keys', { name: 'outside', user_id: ids[who] }),
-      400, 'invalid', 'user_id');
+      403, 'forbidden', 'user_id');
   }
   assertError(await streetAdmin.call('POST', '/api/v1/api-keys', { name: 'nobody', user_id: 999999 }),
     400, 'invalid', 'user_id');
@@ -544,7 +544,7 @@ test('a key for a user outside the creator\'s scope → 400 field user_id; keys 
   for (const who of ['district', 'tester'])
     if (owners.has(ids[who])) problems.push(`GET /api-keys as street-admin lists ${who}'s keys`);
   const rev = await streetAdmin.call('DELETE', `/api/v1/api-keys/${outside.id}`);
-  if (rev.status !== 404) problems.push(`DELETE /api-keys/${outside.id} (district's key) as street-admin: ${rev.status} ${JSON.stringify(rev.body)}`);
+  if (rev.status !== 403) problems.push(`DELETE /api-keys/${outside.id} (district's key) as street-admin: ${rev.status} ${JSON.stringify(rev.body)}`);
   const still = await api(server, 'GET', '/api/v1/session', undefined, { authorization: `Bearer ${outside.key}` });
   if (still.status !== 200) problems.push(`the district key no longer works: ${still.status}`);
   assert.deepEqual(problems, []);
