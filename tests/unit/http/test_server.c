@@ -1,7 +1,10 @@
 /* Unit tests for src/http/server.c, in process: a server on 127.0.0.1:0 with
- * a route table of the tests' own (no store), spoken to over plain blocking
- * sockets. Security headers, 404/405/413/415/400/431 answered before any
- * handler, and a graceful stop that lets an in-flight request finish. */
+ * a route table of the tests' own, spoken to over plain blocking sockets.
+ * Security headers, 404/405/413/415/400/431 answered before any handler,
+ * and a graceful stop that lets an in-flight request finish (no store);
+ * the capability gate with a migrated store (../store/fixture.h): 401
+ * anonymous, 403 with an audit row without the capability, API keys, and
+ * session cookies that need the CSRF token on unsafe requests. */
 #define _GNU_SOURCE
 #include "testutil.h"
 
@@ -24,8 +27,14 @@
 #define HAVE_LSAN 1
 #endif
 
+#include "../store/fixture.h"
 #include "app.h"
+#include "auth/audit.h"
+#include "auth/session.h"
+#include "auth/users.h"
 #include "http/server.h"
+#include "store/accounts.h"
+#include "store/audit.h"
 #include "limits.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -88,6 +97,9 @@ struct fixture {
 	struct server *srv;
 	char host[64];
 	int port;
+	bool has_db;              /* setup_store: a migrated store behind app */
+	struct fx_db db;
+	char editor_key[APIKEY_MAX], plain_key[APIKEY_MAX];
 };
 
 static struct server *start(struct app *app, const struct route *rt, int n, struct errinfo *ei)
@@ -133,8 +145,24 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	if (f->srv != NULL)
 		server_stop(f->srv, 5);
+	if (f->has_db)
+		fx_db_destroy(&f->db);
 	free(f);
 	return 0;
+}
+
+static void count_row(void *ctx, const struct audit_row *a)
+{
+	(void)a;
+	(*(int *)ctx)++;
+}
+
+/* Keeps the first (newest) row. */
+static void keep_row(void *ctx, const struct audit_row *a)
+{
+	struct audit_row *out = ctx;
+	if (out->id == 0)
+		*out = *a;
 }
 
 /* --- a small blocking HTTP client ---------------------------------------------- */
@@ -396,18 +424,239 @@ static void test_wrong_method_405_allow(void **state)
 	resp_free(&r);
 }
 
+/* The PUT route needs items.manage: an anonymous caller is told to log in
+ * (and the handler never runs). */
+static void test_put_anonymous_401(void **state)
+{
+	struct fixture *f = *state;
+	struct resp r;
+	put(f, "/api/items/7", "application/json", "{\"name\":\"东城\",\"count\":2}", &r);
+	assert_error(&r, 401, "unauthorized");
+	resp_free(&r);
+}
+
+/* --- the gate with a store: API keys, session cookies, CSRF --------------------------- */
+
+#define ITEMS_PASSWORD "Items-Pass-2026"
+static char items_hash[CRYPTO_PWHASH_MAX];
+
+struct seed {
+	struct fixture *f;
+	const char *login;
+	bool editor;     /* holds items.manage */
+	int64_t id;
+};
+
+static enum err seed_role_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	(void)arg;
+	/* the route table's own capability, straight into the table (roles_put
+	 * accepts only the real capabilities) */
+	struct role_row r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.id, sizeof r.id, "items_editor");
+	snprintf(r.name, sizeof r.name, "items");
+	r.ncaps = 1;
+	snprintf(r.caps[0], sizeof r.caps[0], "items.manage");
+	return store_role_put(c, &r, false, ei);
+}
+
+static enum err seed_user_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct seed *x = arg;
+	struct user_row u;
+	memset(&u, 0, sizeof u);
+	snprintf(u.login, sizeof u.login, "%s", x->login);
+	snprintf(u.display_name, sizeof u.display_name, "%s", x->login);
+	snprintf(u.password_hash, sizeof u.password_hash, "%s", items_hash);
+	if (x->editor) {
+		u.nroles = 1;
+		snprintf(u.roles[0], sizeof u.roles[0], "items_editor");
+	}
+	enum err rc = store_user_insert(c, &u, NULL, NULL, ei);
+	x->id = u.id;
+	return rc;
+}
+
+struct seed_key {
+	int64_t user_id;
+	char *key; /* APIKEY_MAX */
+};
+
+/* An API key straight into the table: apikeys_create (rightly) refuses a
+ * key for a user holding a capability the creator lacks, and nobody holds
+ * the route table's items.manage but the editor. */
+static enum err seed_key_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct seed_key *x = arg;
+	char token[CRYPTO_TOKEN_CHARS], hash[CRYPTO_HASH_HEX];
+	crypto_token(token);
+	snprintf(x->key, APIKEY_MAX, "lk_test_%s", token);
+	crypto_hash_hex(x->key, strlen(x->key), hash);
+	struct apikey_row k;
+	memset(&k, 0, sizeof k);
+	k.user_id = x->user_id;
+	snprintf(k.name, sizeof k.name, "test");
+	snprintf(k.prefix, sizeof k.prefix, "lk_test");
+	return store_apikey_insert(c, &k, hash, ei);
+}
+
+/* The same server with a migrated store, an editor and a plain user, each
+ * with an API key. */
+static int setup_store(void **state)
+{
+	if (items_hash[0] == '\0' && (crypto_init() != ERR_OK ||
+	                               crypto_password_hash(ITEMS_PASSWORD, items_hash) != ERR_OK))
+		return -1;
+	struct fixture *f = calloc(1, sizeof *f);
+	if (f == NULL)
+		return -1;
+	struct store_options opt = {.readers = 2, .pool_size = 8, .create = true};
+	struct errinfo ei;
+	err_clear(&ei);
+	enum err rc = ERR_INTERNAL;
+	if (fx_db_create(&f->db, fx_default_backend()) == 0 &&
+	    (rc = fx_db_open_opt(&f->db, &opt, &ei)) == ERR_OK &&
+	    (rc = store_migrate(f->db.st, NULL, &ei)) == ERR_OK)
+		rc = store_write(f->db.st, seed_role_fn, NULL, &ei);
+	f->app.store = f->db.st;
+	auth_policy_defaults(&f->app.policy);
+	struct seed ed = {f, "editor", true, 0}, pl = {f, "plain", false, 0};
+	struct seed_key ek = {ed.id, f->editor_key}, pk = {pl.id, f->plain_key};
+	if (rc == ERR_OK && (rc = store_write(f->db.st, seed_user_fn, &ed, &ei)) == ERR_OK &&
+	    (rc = store_write(f->db.st, seed_user_fn, &pl, &ei)) == ERR_OK) {
+		ek.user_id = ed.id;
+		pk.user_id = pl.id;
+		if ((rc = store_write(f->db.st, seed_key_fn, &ek, &ei)) == ERR_OK)
+			rc = store_write(f->db.st, seed_key_fn, &pk, &ei);
+	}
+	if (rc == ERR_OK) {
+		f->srv = start(&f->app, routes, NROUTES, &ei);
+		rc = f->srv != NULL ? ERR_OK : ERR_INTERNAL;
+	}
+	if (rc != ERR_OK) {
+		print_message("# setting up a store at %s: %d %s\n", f->db.url, rc, ei.message);
+		fx_db_destroy(&f->db);
+		free(f);
+		return -1;
+	}
+	f->has_db = true;
+	fixture_address(f);
+	*state = f;
+	return 0;
+}
+
+static void put_with(struct fixture *f, const char *path, const char *headers, const char *body,
+                     struct resp *out)
+{
+	char req[2048];
+	int n = snprintf(req, sizeof req,
+	                 "PUT %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n%s"
+	                 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	                 path, headers, strlen(body), body);
+	assert_true(n > 0 && (size_t)n < sizeof req);
+	http(f, req, (size_t)n, out);
+}
+
+static int count_denials(struct fixture *f)
+{
+	struct audit_filter af = {.action = "access.denied", .outcome = "denied", .limit = 50};
+	int n = 0;
+	assert_int_equal(audit_search(f->app.store, &af, count_row, &n, NULL), ERR_OK);
+	return n;
+}
+
 static void test_put_ok(void **state)
 {
 	struct fixture *f = *state;
 	struct resp r;
-	put(f, "/api/items/7", "application/json; charset=utf-8",
-	         "{\"name\":\"东城\",\"count\":2}", &r);
+	char hdr[256];
+	snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", f->editor_key);
+	put_with(f, "/api/items/7", hdr, "{\"name\":\"东城\",\"count\":2}", &r);
 	if (r.status != 200)
 		fail_msg("status %d: %s", r.status, r.body);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "id")), 7);
 	assert_string_equal(json_string_value(json_object_get(r.json, "name")), "东城");
 	assert_int_equal(json_integer_value(json_object_get(r.json, "count")), 2);
 	resp_free(&r);
+	assert_int_equal(count_denials(f), 0);
+}
+
+/* Logged in without the capability: 403, and an audit row naming it. */
+static void test_put_without_capability_403(void **state)
+{
+	struct fixture *f = *state;
+	struct resp r;
+	char hdr[256];
+	snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", f->plain_key);
+	put_with(f, "/api/items/7", hdr, "{\"name\":\"a\"}", &r);
+	assert_error(&r, 403, "forbidden");
+	resp_free(&r);
+	struct audit_filter af = {.action = "access.denied", .limit = 5};
+	struct audit_row last;
+	memset(&last, 0, sizeof last);
+	assert_int_equal(audit_search(f->app.store, &af, keep_row, &last, NULL), ERR_OK);
+	assert_string_equal(last.login, "plain");
+	assert_string_equal(last.object, "/api/items/{id}");
+	assert_string_equal(last.detail, "items.manage");
+	assert_string_equal(last.address, "127.0.0.1");
+	/* a public route is fine for the same caller */
+	get(f, "GET", "/api/fast", &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
+/* A bad Authorization header or an unknown key is 401; a stale cookie on a
+ * public route is ignored. */
+static void test_bad_credentials(void **state)
+{
+	struct fixture *f = *state;
+	struct resp r;
+	put_with(f, "/api/items/7", "Authorization: Basic dTpw\r\n", "{\"name\":\"a\"}", &r);
+	assert_error(&r, 401, "unauthorized");
+	assert_string_equal(error_member(&r, "field"), "authorization");
+	resp_free(&r);
+	put_with(f, "/api/items/7", "Authorization: Bearer lk_nothing_nothing\r\n", "{\"name\":\"a\"}",
+	         &r);
+	assert_error(&r, 401, "unauthorized");
+	resp_free(&r);
+	put_with(f, "/api/items/7", "Cookie: " SESSION_COOKIE "=stale\r\nX-CSRF-Token: x\r\n",
+	         "{\"name\":\"a\"}", &r);
+	assert_error(&r, 401, "unauthorized");
+	resp_free(&r);
+	char req[256];
+	int n = snprintf(req, sizeof req, "GET /api/fast HTTP/1.1\r\nHost: x\r\nCookie: " SESSION_COOKIE
+	                 "=stale\r\nConnection: close\r\n\r\n");
+	http(f, req, (size_t)n, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
+/* A session cookie on an unsafe request needs the session's X-CSRF-Token. */
+static void test_cookie_needs_csrf(void **state)
+{
+	struct fixture *f = *state;
+	struct identity anon;
+	memset(&anon, 0, sizeof anon);
+	struct actor from = {.who = &anon, .login = "", .address = "127.0.0.1", .request_id = ""};
+	struct login_result res;
+	struct errinfo ei;
+	err_clear(&ei);
+	assert_int_equal(auth_login(&f->app, "editor", ITEMS_PASSWORD, &from, &res, &ei), ERR_OK);
+	char hdr[512];
+	struct resp r;
+	snprintf(hdr, sizeof hdr, "Cookie: " SESSION_COOKIE "=%s\r\n", res.token);
+	put_with(f, "/api/items/7", hdr, "{\"name\":\"a\"}", &r);
+	assert_error(&r, 403, "forbidden");
+	assert_string_equal(error_member(&r, "field"), "x-csrf-token");
+	resp_free(&r);
+	snprintf(hdr, sizeof hdr, "Cookie: " SESSION_COOKIE "=%s\r\nX-CSRF-Token: %s\r\n", res.token,
+	         res.id.csrf);
+	put_with(f, "/api/items/7", hdr, "{\"name\":\"a\"}", &r);
+	if (r.status != 200)
+		fail_msg("status %d: %s", r.status, r.body);
+	resp_free(&r);
+	assert_int_equal(count_denials(f), 1);
 }
 
 /* Path and query parameters are validated before the handler too. */
@@ -789,13 +1038,18 @@ int main(void)
 {
 	log_set_level(LOG_ERROR);
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define S(f) cmocka_unit_test_setup_teardown(f, setup_store, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_error_reply_frees_its_json),
 		T(test_ok_with_headers),
 		T(test_request_id_echo),
 		T(test_unknown_api_path_404),
 		T(test_wrong_method_405_allow),
-		T(test_put_ok),
+		T(test_put_anonymous_401),
+		S(test_put_ok),
+		S(test_put_without_capability_403),
+		S(test_bad_credentials),
+		S(test_cookie_needs_csrf),
 		T(test_bad_param_and_query_400),
 		T(test_body_too_large_413_before_body),
 		T(test_chunked_body_too_large_413),
@@ -812,6 +1066,7 @@ int main(void)
 		cmocka_unit_test(test_start_refuses_port_out_of_range),
 	};
 #undef T
+#undef S
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

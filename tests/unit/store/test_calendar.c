@@ -11,15 +11,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/audit.h"
+#include "auth/users.h"
 #include "domain/calendar.h"
 #include "fixture.h"
 #include "limits.h"
+#include "store/audit.h"
 #include "util/log.h"
 
 struct db {
 	struct fx_db fx; /* first: fx_teardown frees it */
 	struct store *st;
 	struct office_hours oh;
+	struct identity who;  /* the command line's identity */
+	struct actor actor;   /* every write is audited in its name */
 };
 
 /* A migrated database on the environment's backend, and office hours. */
@@ -44,6 +49,8 @@ static int setup(void **state)
 		return -1;
 	}
 	d->st = d->fx.st;
+	users_cli_identity(&d->who);
+	d->actor = (struct actor){.who = &d->who, .login = "cli", .address = "", .request_id = "t"};
 	*state = d;
 	return 0;
 }
@@ -90,7 +97,7 @@ static enum err set(struct db *d, const char *date, enum day_kind kind, const ch
 	struct calendar_day out;
 	if (ei != NULL)
 		err_clear(ei);
-	return calendar_set(d->st, day(date), kind, name, &out, ei);
+	return calendar_set(d->st, &d->actor, day(date), kind, name, &out, ei);
 }
 
 /* --- calendar_set ------------------------------------------------------------ */
@@ -124,7 +131,8 @@ static void test_set_holiday_any_day(void **state)
 	struct calendar_day out;
 	for (const char *const *p = dates; *p != NULL; p++) {
 		memset(&out, 0, sizeof out);
-		assert_int_equal(calendar_set(d->st, day(*p), DAY_HOLIDAY, "假日", &out, NULL), ERR_OK);
+		assert_int_equal(calendar_set(d->st, &d->actor, day(*p), DAY_HOLIDAY, "假日", &out, NULL),
+		                 ERR_OK);
 		assert_int_equal(out.date, day(*p));
 		assert_int_equal(out.kind, DAY_HOLIDAY);
 		assert_true(out.stored);
@@ -228,7 +236,7 @@ static void test_reset(void **state)
 	struct calendar_day out;
 	assert_int_equal(set(d, "2026-11-28", DAY_ADJUSTED_WORKDAY, "调休", NULL), ERR_OK);
 	memset(&out, 0x55, sizeof out);
-	assert_int_equal(calendar_reset(d->st, day("2026-11-28"), &out, NULL), ERR_OK);
+	assert_int_equal(calendar_reset(d->st, &d->actor, day("2026-11-28"), &out, NULL), ERR_OK);
 	assert_int_equal(out.date, day("2026-11-28"));
 	assert_int_equal(out.kind, DAY_WEEKEND);
 	assert_false(out.stored);
@@ -237,7 +245,7 @@ static void test_reset(void **state)
 	assert_false(got.stored);
 	assert_int_equal(got.kind, DAY_WEEKEND);
 	/* resetting a day that was never set is fine */
-	assert_int_equal(calendar_reset(d->st, day("2026-11-23"), &out, NULL), ERR_OK);
+	assert_int_equal(calendar_reset(d->st, &d->actor, day("2026-11-23"), &out, NULL), ERR_OK);
 	assert_int_equal(out.kind, DAY_WORKDAY);
 }
 
@@ -341,7 +349,7 @@ static void test_import_ok_with_header_and_comments(void **state)
 	int count = -1;
 	struct errinfo ei;
 	err_clear(&ei);
-	assert_int_equal(calendar_import_csv(d->st, csv, strlen(csv), &count, &ei), ERR_OK);
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, csv, strlen(csv), &count, &ei), ERR_OK);
 	assert_int_equal(count, 4);
 	assert_int_equal(count_stored(d, "2026-09-01", "2026-10-31"), 4);
 	struct calendar_day got = get_day(d, "2026-10-01");
@@ -362,7 +370,8 @@ static void test_import_all_or_nothing(void **state)
 	int count = -1;
 	struct errinfo ei;
 	err_clear(&ei);
-	assert_int_equal(calendar_import_csv(d->st, csv, strlen(csv), &count, &ei), ERR_INVALID);
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, csv, strlen(csv), &count, &ei),
+	                 ERR_INVALID);
 	assert_int_equal(count, 0);
 	if (strstr(ei.message, "line 3") == NULL)
 		fail_msg("the error does not name line 3: %s", ei.message);
@@ -375,7 +384,7 @@ static void import_fails_on_line(struct db *d, const char *csv, const char *line
 	int count = -1;
 	struct errinfo ei;
 	err_clear(&ei);
-	enum err rc = calendar_import_csv(d->st, csv, strlen(csv), &count, &ei);
+	enum err rc = calendar_import_csv(d->st, &d->actor, csv, strlen(csv), &count, &ei);
 	if (rc != ERR_INVALID)
 		fail_msg("import gave %d (%d days written), want ERR_INVALID at %s", rc, count, line);
 	assert_int_equal(count, 0);
@@ -441,13 +450,13 @@ static void test_import_size_limit(void **state)
 	struct errinfo ei;
 	char *csv = many_days_csv(20001, &len);
 	err_clear(&ei);
-	assert_int_equal(calendar_import_csv(d->st, csv, len, &count, &ei), ERR_TOO_LARGE);
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, csv, len, &count, &ei), ERR_TOO_LARGE);
 	assert_int_equal(count, 0);
 	assert_int_equal(count_stored(d, "1950-01-01", "1950-12-31"), 0);
 	free(csv);
 	csv = many_days_csv(20000, &len);
 	err_clear(&ei);
-	enum err rc = calendar_import_csv(d->st, csv, len, &count, &ei);
+	enum err rc = calendar_import_csv(d->st, &d->actor, csv, len, &count, &ei);
 	free(csv);
 	if (rc != ERR_OK)
 		fail_msg("20000 days refused (%d): %s", rc, ei.message);
@@ -458,12 +467,90 @@ static void test_import_empty(void **state)
 {
 	struct db *d = *state;
 	int count = -1;
-	assert_int_equal(calendar_import_csv(d->st, "", 0, &count, NULL), ERR_OK);
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, "", 0, &count, NULL), ERR_OK);
 	assert_int_equal(count, 0);
 	static const char only_header[] = "date,kind,name\n# nothing yet\n";
-	assert_int_equal(calendar_import_csv(d->st, only_header, strlen(only_header), &count, NULL),
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, only_header, strlen(only_header),
+	                                     &count, NULL),
 	                 ERR_OK);
 	assert_int_equal(count, 0);
+}
+
+/* --- audit -------------------------------------------------------------------------------- */
+
+#define MAXAUDIT 16
+struct audit_rows {
+	int n;
+	struct audit_row r[MAXAUDIT];
+};
+
+static void audit_collect(void *ctx, const struct audit_row *a)
+{
+	struct audit_rows *rs = ctx;
+	if (rs->n < MAXAUDIT)
+		rs->r[rs->n++] = *a;
+}
+
+/* Every change leaves one audit row in the actor's name (in the same
+ * transaction); a refused change, or an import with a bad line, leaves none;
+ * the chain verifies. */
+static void test_writes_are_audited(void **state)
+{
+	struct db *d = *state;
+	struct calendar_day out;
+	int count = 0;
+	struct errinfo ei;
+	assert_int_equal(set(d, "2026-10-01", DAY_HOLIDAY, "国庆节", NULL), ERR_OK);
+	assert_int_equal(set(d, "2026-11-23", DAY_WEEKEND, "", &ei), ERR_UNPROCESSABLE);
+	assert_int_equal(calendar_reset(d->st, &d->actor, day("2026-10-01"), &out, NULL), ERR_OK);
+	static const char bad[] = "2026-10-02,holiday,a\n2026-10-03,vacation,b\n";
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, bad, strlen(bad), &count, NULL),
+	                 ERR_INVALID);
+	static const char good[] = "2026-10-02,holiday,a\n2026-10-03,holiday,b\n";
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, good, strlen(good), &count, NULL),
+	                 ERR_OK);
+	struct audit_rows *rs = calloc(1, sizeof *rs);
+	assert_non_null(rs);
+	struct audit_filter f = {.limit = MAXAUDIT};
+	assert_int_equal(audit_search(d->st, &f, audit_collect, rs, NULL), ERR_OK);
+	assert_int_equal(rs->n, 3); /* newest first */
+	assert_string_equal(rs->r[0].action, "calendar.import");
+	assert_non_null(strstr(rs->r[0].detail, "2"));
+	assert_string_equal(rs->r[1].action, "calendar.reset");
+	assert_string_equal(rs->r[1].object, "calendar:2026-10-01");
+	assert_string_equal(rs->r[2].action, "calendar.set");
+	assert_string_equal(rs->r[2].object, "calendar:2026-10-01");
+	assert_non_null(strstr(rs->r[2].detail, "国庆节"));
+	for (int i = 0; i < rs->n; i++) {
+		assert_string_equal(rs->r[i].login, "cli");
+		assert_string_equal(rs->r[i].outcome, "ok");
+		assert_string_equal(rs->r[i].request_id, "t");
+	}
+	free(rs);
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(d->st, &v, NULL), ERR_OK);
+	assert_int_equal(v.broken_id, 0);
+	assert_int_equal(v.rows, 3);
+}
+
+/* An import of one day is still an import in the audit log, not a "set" by
+ * hand: an auditor searching action=calendar.import must find it. */
+static void test_import_of_one_day_audited_as_import(void **state)
+{
+	struct db *d = *state;
+	int count = 0;
+	static const char one[] = "date,kind,name\n2026-10-01,holiday,国庆节\n";
+	assert_int_equal(calendar_import_csv(d->st, &d->actor, one, strlen(one), &count, NULL), ERR_OK);
+	assert_int_equal(count, 1);
+	struct audit_rows *rs = calloc(1, sizeof *rs);
+	assert_non_null(rs);
+	struct audit_filter f = {.limit = MAXAUDIT};
+	assert_int_equal(audit_search(d->st, &f, audit_collect, rs, NULL), ERR_OK);
+	assert_int_equal(rs->n, 1);
+	char action[48];
+	snprintf(action, sizeof action, "%s", rs->r[0].action);
+	free(rs);
+	assert_string_equal(action, "calendar.import");
 }
 
 int main(void)
@@ -489,6 +576,8 @@ int main(void)
 		T(test_import_refuses_invalid_utf8_name),
 		T(test_import_size_limit),
 		T(test_import_empty),
+		T(test_writes_are_audited),
+		T(test_import_of_one_day_audited_as_import),
 	};
 #undef T
 

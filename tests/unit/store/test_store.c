@@ -13,8 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "auth/audit.h"
 #include "fixture.h"
 #include "limits.h"
+#include "store/accounts.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -1133,16 +1136,17 @@ static void test_close_finishes_in_flight_writes(void **state)
 
 /* --- store_copy ------------------------------------------------------------------------ */
 
+#define REPORT_MAX 32
 struct report {
 	int calls;
-	char table[8][64];
-	int64_t rows[8];
+	char table[REPORT_MAX][64];
+	int64_t rows[REPORT_MAX];
 };
 
 static void report_fn(void *ctx, const char *table, int64_t rows)
 {
 	struct report *r = ctx;
-	if (r->calls < 8) {
+	if (r->calls < REPORT_MAX) {
 		snprintf(r->table[r->calls], sizeof r->table[0], "%s", table);
 		r->rows[r->calls] = rows;
 	}
@@ -1151,13 +1155,17 @@ static void report_fn(void *ctx, const char *table, int64_t rows)
 
 static int64_t reported(const struct report *r, const char *table)
 {
-	for (int i = 0; i < r->calls && i < 8; i++)
+	for (int i = 0; i < r->calls && i < REPORT_MAX; i++)
 		if (strcmp(r->table[i], table) == 0)
 			return r->rows[i];
 	return -1;
 }
 
 #define NCOPY 300
+#define NAUDIT 7
+/* Tables of the latest schema besides calendar_day and schema_migration. */
+static const char *const account_tables[] = {"role", "role_capability", "app_user", "user_role",
+                                             "user_scope", "session", "api_key", "audit_log", NULL};
 
 static enum err fill_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
@@ -1173,16 +1181,70 @@ static enum err fill_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		if (rc != ERR_OK)
 			return rc;
 	}
+	/* accounts: a role, a user with a grant, a session, an API key, and an
+	 * audit chain (whose hashes cover every field, so it verifies only if
+	 * the copy kept every value exactly) */
+	struct role_row role;
+	memset(&role, 0, sizeof role);
+	snprintf(role.id, sizeof role.id, "copy_role");
+	snprintf(role.name, sizeof role.name, "复制");
+	role.ncaps = 1;
+	snprintf(role.caps[0], sizeof role.caps[0], "calendar.read");
+	enum err rc = store_role_put(c, &role, false, ei);
+	struct user_row u;
+	memset(&u, 0, sizeof u);
+	snprintf(u.login, sizeof u.login, "copied");
+	snprintf(u.display_name, sizeof u.display_name, "王 'q' \"x\"");
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$v=19$m=65536,t=2,p=1$x$y");
+	u.nroles = 1;
+	snprintf(u.roles[0], sizeof u.roles[0], "copy_role");
+	u.nscopes = 1;
+	snprintf(u.scopes[0], sizeof u.scopes[0], "110105");
+	if (rc == ERR_OK)
+		rc = store_user_insert(c, &u, "sealed", "lookup", ei);
+	struct session_row sess = {.user_id = u.id, .created_at = 1700000000,
+	                           .last_seen_at = 1700000001};
+	snprintf(sess.csrf, sizeof sess.csrf, "csrf");
+	if (rc == ERR_OK)
+		rc = store_session_insert(c, "tokenhash", &sess, "10.0.0.1", ei);
+	struct apikey_row k;
+	memset(&k, 0, sizeof k);
+	k.user_id = u.id;
+	snprintf(k.name, sizeof k.name, "key");
+	snprintf(k.prefix, sizeof k.prefix, "lk_abcdefgh");
+	if (rc == ERR_OK)
+		rc = store_apikey_insert(c, &k, "keyhash", ei);
+	struct identity who;
+	memset(&who, 0, sizeof who);
+	who.user_id = u.id;
+	snprintf(who.login, sizeof who.login, "copied");
+	struct actor a = {.who = &who, .address = "10.0.0.1", .request_id = "copy"};
+	for (int i = 0; rc == ERR_OK && i < NAUDIT; i++)
+		rc = audit_append(c, i % 2 ? &a : NULL, "calendar.set", "calendar:2026-10-01", "ok",
+		                  "节日 'x'", ei);
+	if (rc != ERR_OK)
+		return rc;
 	/* a table of other types, made on both sides by the caller */
 	for (int i = 0; i < 5; i++) {
 		struct store_val p[] = {SV_INT(i + 1), i == 4 ? SV_NULL : SV_INT(-9000000000LL + i),
 		                        i == 3 ? SV_NULL : SV_REAL(0.5 * i), SV_TEXT("é")};
-		enum err rc = store_exec(c, "INSERT INTO extra (id, big, r, t) VALUES (?, ?, ?, ?)", p, 4,
-		                         NULL, ei);
+		rc = store_exec(c, "INSERT INTO extra (id, big, r, t) VALUES (?, ?, ?, ?)", p, 4, NULL, ei);
 		if (rc != ERR_OK)
 			return rc;
 	}
 	return ERR_OK;
+}
+
+/* One more user, after a copy: its id must not collide with a copied one. */
+static enum err add_user_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	(void)arg;
+	struct user_row u;
+	memset(&u, 0, sizeof u);
+	snprintf(u.login, sizeof u.login, "after.copy");
+	snprintf(u.display_name, sizeof u.display_name, "x");
+	snprintf(u.password_hash, sizeof u.password_hash, "x");
+	return store_user_insert(c, &u, NULL, NULL, ei);
 }
 
 static const char *const extra_ddl[] = {
@@ -1211,9 +1273,17 @@ static enum err dump_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	static const char *const sqls[] = {
 		"SELECT date, kind, name, updated_at FROM calendar_day ORDER BY date",
 		"SELECT id, big, r, t FROM extra ORDER BY id",
+		"SELECT * FROM audit_log ORDER BY id",
+		"SELECT * FROM app_user ORDER BY id",
+		"SELECT * FROM role ORDER BY id",
+		"SELECT * FROM role_capability ORDER BY role_id, capability",
+		"SELECT * FROM user_role ORDER BY user_id, role_id",
+		"SELECT * FROM user_scope ORDER BY user_id, scope",
+		"SELECT * FROM session ORDER BY token_hash",
+		"SELECT * FROM api_key ORDER BY id",
 	};
 	struct dump *dm = arg;
-	for (size_t q = 0; q < 2; q++) {
+	for (size_t q = 0; q < sizeof sqls / sizeof sqls[0]; q++) {
 		struct store_stmt *s = NULL;
 		enum err rc = store_query(c, sqls[q], NULL, 0, &s, ei);
 		if (rc != ERR_OK)
@@ -1276,7 +1346,13 @@ static void copy_into_fresh(struct store *src, enum fx_backend b)
 		fail_msg("store_copy %s → %s: %d %s", store_backend(src), fx_backend_name(b), rc,
 		         ei.message);
 	}
-	assert_int_equal(rep.calls, 3); /* schema_migration, calendar_day, extra */
+	/* schema_migration, calendar_day, extra and the accounts tables */
+	int ntables = 3;
+	for (const char *const *t = account_tables; *t; t++, ntables++)
+		if (reported(&rep, *t) < 1)
+			fail_msg("table %s reported %lld rows", *t, (long long)reported(&rep, *t));
+	assert_int_equal(rep.calls, ntables);
+	assert_int_equal(reported(&rep, "audit_log"), NAUDIT);
 	assert_int_equal(reported(&rep, "calendar_day"), NCOPY);
 	assert_int_equal(reported(&rep, "extra"), 5);
 	assert_int_equal(reported(&rep, "schema_migration"), store_schema_latest(dst.st));
@@ -1287,8 +1363,20 @@ static void copy_into_fresh(struct store *src, enum fx_backend b)
 		print_message("# source:\n%.600s\n# copy:\n%.600s\n", a, b2);
 	free(a);
 	free(b2);
-	/* the copy is a working database: it takes writes */
+	/* the audit chain verifies on the copy */
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(dst.st, &v, NULL), ERR_OK);
+	if (v.broken_id != 0)
+		fail_msg("the copied audit chain is broken at %lld: %s", (long long)v.broken_id, v.reason);
+	assert_int_equal(v.rows, NAUDIT);
+	/* the copy is a working database: it takes writes, also of rows with
+	 * generated ids (the sequences moved past the copied ids) */
 	assert_int_equal(fx_write_row(dst.st, "2099-01-01", "holiday", "", NULL), ERR_OK);
+	assert_int_equal(audit_record(dst.st, NULL, "system.copy", "", "ok", ""), ERR_OK);
+	assert_int_equal(store_write(dst.st, add_user_fn, NULL, NULL), ERR_OK);
+	assert_int_equal(audit_verify(dst.st, &v, NULL), ERR_OK);
+	assert_int_equal(v.broken_id, 0);
+	assert_int_equal(v.rows, NAUDIT + 1);
 	/* and a second copy into it is refused: it holds rows now */
 	err_clear(&ei);
 	rc = store_copy(src, dst.st, NULL, NULL, &ei);
