@@ -165,7 +165,7 @@ run_pg_suite() {
   fi
   local url
   read -r PG_DIR url <<<"$started"
-  run_unit_tests unit-pg store LINLI_TEST_PG="${url%/postgres}"
+  run_unit_tests unit-pg '' LINLI_TEST_PG="${url%/postgres}"
   run_node_suite api-pg tests/api/ LINLI_BIN="$ROOT/build/linli" LINLI_TEST_PG="${url%/postgres}"
   stop_pg
 }

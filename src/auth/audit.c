@@ -9,6 +9,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 static void row_hash(const struct audit_row *a, char out[CRYPTO_HASH_HEX])
 {
@@ -32,18 +33,18 @@ enum err audit_append(struct store_conn *c, const struct actor *a, const char *a
 	clock_now_iso(r.at);
 	if (a != NULL && a->who != NULL && a->who->user_id != 0) {
 		r.user_id = a->who->user_id;
-		snprintf(r.login, sizeof r.login, "%s", a->who->login);
+		utf8_copy(r.login, sizeof r.login, a->who->login);
 	} else if (a != NULL && a->login != NULL) {
-		snprintf(r.login, sizeof r.login, "%s", a->login);
+		utf8_copy(r.login, sizeof r.login, a->login);
 	}
 	if (a != NULL) {
-		snprintf(r.address, sizeof r.address, "%s", a->address ? a->address : "");
-		snprintf(r.request_id, sizeof r.request_id, "%s", a->request_id ? a->request_id : "");
+		utf8_copy(r.address, sizeof r.address, a->address ? a->address : "");
+		utf8_copy(r.request_id, sizeof r.request_id, a->request_id ? a->request_id : "");
 	}
-	snprintf(r.action, sizeof r.action, "%s", action);
-	snprintf(r.object, sizeof r.object, "%s", object ? object : "");
-	snprintf(r.outcome, sizeof r.outcome, "%s", outcome);
-	snprintf(r.detail, sizeof r.detail, "%s", detail ? detail : "");
+	utf8_copy(r.action, sizeof r.action, action);
+	utf8_copy(r.object, sizeof r.object, object ? object : "");
+	utf8_copy(r.outcome, sizeof r.outcome, outcome);
+	utf8_copy(r.detail, sizeof r.detail, detail ? detail : "");
 	enum err rc = store_audit_last_hash(c, r.prev_hash, ei);
 	if (rc != ERR_OK)
 		return rc;

@@ -1,5 +1,6 @@
 /* Password, login, scope and phone rules. */
 #include "auth/policy.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -31,7 +32,9 @@ static bool contains_ci(const char *hay, const char *needle)
 
 enum err password_check(const char *pw, const char *login, const char *field, struct errinfo *ei)
 {
-	size_t len = strlen(pw);
+	size_t len = 0;
+	if (!utf8_valid(pw, strlen(pw), &len))
+		return err_set(ei, ERR_INVALID, field, "the password is not valid UTF-8");
 	if (len < 8)
 		return err_set(ei, ERR_INVALID, field, "the password needs at least 8 characters");
 	if (len > 128)

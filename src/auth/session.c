@@ -26,7 +26,9 @@ struct login_ctx {
 	bool found;
 	bool password_ok;
 	int64_t now;
-	bool locked_now; /* this failure locked the account */
+	bool locked_now;     /* this failure locked the account */
+	bool locked_before;  /* a concurrent guess had locked it already */
+	const char *action;  /* audit action of a failure */
 	struct login_result *out;
 };
 
@@ -48,6 +50,15 @@ static enum err login_failed_fn(struct store_conn *c, void *arg, struct errinfo 
 	enum err rc = store_user_by_id(c, x->user.id, &u, ei);
 	if (rc != ERR_OK)
 		return rc;
+	char object[96];
+	snprintf(object, sizeof object, "user:%lld", (long long)u.id);
+	/* Guesses sent at once all passed the first look; the ones that land
+	 * after the lock are answered as locked, so no more than lock_failures
+	 * of them ever learn "wrong password". */
+	if (u.locked_until > x->now) {
+		x->locked_before = true;
+		return audit_append(c, x->from, x->action, object, "failed", "locked", ei);
+	}
 	if (u.failed_since < x->now - p->lock_window_s) {
 		u.failed_since = x->now;
 		u.failed_count = 0;
@@ -64,9 +75,7 @@ static enum err login_failed_fn(struct store_conn *c, void *arg, struct errinfo 
 	}
 	if ((rc = store_user_update(c, &u, NULL, NULL, false, ei)) != ERR_OK)
 		return rc;
-	char object[96];
-	snprintf(object, sizeof object, "user:%lld", (long long)u.id);
-	return audit_append(c, x->from, "session.login_failed", object, "failed", detail, ei);
+	return audit_append(c, x->from, x->action, object, "failed", detail, ei);
 }
 
 static enum err login_ok_fn(struct store_conn *c, void *arg, struct errinfo *ei)
@@ -76,6 +85,9 @@ static enum err login_ok_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	enum err rc = store_user_by_id(c, x->user.id, &u, ei);
 	if (rc != ERR_OK)
 		return rc;
+	/* Guesses running at the same time may have locked it since we looked. */
+	if (strcmp(u.status, "active") != 0 || u.locked_until > x->now)
+		return err_set(ei, ERR_FORBIDDEN, "login", "the account is locked");
 	u.failed_count = 0;
 	u.failed_since = 0;
 	u.locked_until = 0;
@@ -118,7 +130,8 @@ static enum err refuse_login(struct app *app, const struct actor *from, const st
 enum err auth_login(struct app *app, const char *login, const char *password,
                     const struct actor *from, struct login_result *out, struct errinfo *ei)
 {
-	struct login_ctx x = {.app = app, .login = login, .from = from, .now = clock_now(), .out = out};
+	struct login_ctx x = {.app = app, .login = login, .from = from, .now = clock_now(), .out = out,
+	                      .action = "session.login_failed"};
 	struct actor tried = *from;
 	tried.who = NULL;
 	tried.login = login;
@@ -147,10 +160,15 @@ enum err auth_login(struct app *app, const char *login, const char *password,
 		rc = store_write(app->store, login_failed_fn, &x, &e2);
 		if (rc != ERR_OK)
 			return err_set(ei, rc, NULL, "%s", e2.message);
+		if (x.locked_before)
+			return err_set(ei, ERR_FORBIDDEN, "login", "too many failed logins: the account is locked");
 		return err_set(ei, ERR_UNAUTHORIZED, NULL, "wrong login or password");
 	}
 	x.from = &tried;
-	return store_write(app->store, login_ok_fn, &x, ei);
+	rc = store_write(app->store, login_ok_fn, &x, ei);
+	if (rc == ERR_FORBIDDEN)
+		audit_record(app->store, &tried, "session.login_failed", "", "failed", ei->message);
+	return rc;
 }
 
 /* --- per-request authentication ---------------------------------------------- */
@@ -348,12 +366,23 @@ static enum err passwd_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 enum err auth_change_password(struct app *app, const struct actor *a, const char *old_password,
                               const char *new_password, struct errinfo *ei)
 {
-	struct login_ctx x = {.app = app, .login = a->who->login};
+	struct login_ctx x = {.app = app, .login = a->who->login, .from = a, .now = clock_now(),
+	                      .action = "user.password"};
 	enum err rc = store_read(app->store, read_user_fn, &x, ei);
 	if (rc != ERR_OK)
 		return rc;
-	if (!x.found || !crypto_password_verify(x.user.password_hash, old_password)) {
-		audit_record(app->store, a, "user.password", "", "failed", "wrong old password");
+	if (!x.found)
+		return err_set(ei, ERR_UNAUTHORIZED, NULL, "no such user");
+	/* A stolen session must not give unlimited guesses: a wrong old
+	 * password counts like a failed login, and a lock-out stops this too. */
+	if (x.user.locked_until > x.now)
+		return err_set(ei, ERR_FORBIDDEN, "old_password", "too many wrong passwords: try later");
+	if (!crypto_password_verify(x.user.password_hash, old_password)) {
+		struct errinfo e2;
+		if (store_write(app->store, login_failed_fn, &x, &e2) != ERR_OK)
+			return err_set(ei, e2.code, NULL, "%s", e2.message);
+		if (x.locked_before)
+			return err_set(ei, ERR_FORBIDDEN, "old_password", "too many wrong passwords: try later");
 		return err_set(ei, ERR_UNAUTHORIZED, "old_password", "the old password is wrong");
 	}
 	if ((rc = password_check(new_password, a->who->login, "new_password", ei)) != ERR_OK)

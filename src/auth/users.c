@@ -321,12 +321,27 @@ static enum err reset_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	return audit_append(c, x->a, "user.password", object, "ok", "reset by an administrator", ei);
 }
 
+struct check_ctx {
+	const struct actor *a;
+	int64_t id;
+	struct user_row *u;
+};
+
+static enum err manage_check_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct check_ctx *x = arg;
+	return target(c, x->a, x->id, x->u, TARGET_MANAGE, ei);
+}
+
 enum err users_reset_password(struct app *app, const struct actor *a, int64_t id,
                               const char *password, struct errinfo *ei)
 {
+	/* Permission first: the policy's answer must not tell an outsider
+	 * anything about an account they may not touch. */
 	struct user_row u = {.id = id};
-	struct get_ctx g = {.id = id, .u = &u};
-	enum err rc = store_read(app->store, get_fn, &g, ei);
+	struct check_ctx g = {a, id, &u};
+	enum err rc = audited(app, a, store_read(app->store, manage_check_fn, &g, ei), "user.password",
+	                      id, ei);
 	if (rc != ERR_OK)
 		return rc;
 	if ((rc = password_check(password, u.login, "password", ei)) != ERR_OK)

@@ -91,6 +91,7 @@ struct put_ctx {
 	int n;
 	bool reset;
 	const struct actor *a;
+	const char *action; /* calendar.set, calendar.reset, calendar.import */
 };
 
 static enum err put_fn(struct store_conn *c, void *arg, struct errinfo *ei)
@@ -103,7 +104,7 @@ static enum err put_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 			return rc;
 	}
 	char object[32], detail[300];
-	if (p->n == 1) {
+	if (strcmp(p->action, "calendar.import") != 0) {
 		char d[11];
 		date_format(p->days[0].date, d);
 		snprintf(object, sizeof object, "calendar:%s", d);
@@ -113,8 +114,7 @@ static enum err put_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		snprintf(object, sizeof object, "calendar");
 		snprintf(detail, sizeof detail, "%d days imported", p->n);
 	}
-	return audit_append(c, p->a, p->reset ? "calendar.reset" : p->n == 1 ? "calendar.set" : "calendar.import",
-	                    object, "ok", detail, ei);
+	return audit_append(c, p->a, p->action, object, "ok", detail, ei);
 }
 
 enum err calendar_set(struct store *st, const struct actor *a, int32_t date, enum day_kind kind,
@@ -129,7 +129,7 @@ enum err calendar_set(struct store *st, const struct actor *a, int32_t date, enu
 		return rc;
 	struct calendar_day d = {.date = date, .kind = kind, .stored = true};
 	snprintf(d.name, sizeof d.name, "%s", name ? name : "");
-	struct put_ctx p = {&d, 1, false, a};
+	struct put_ctx p = {&d, 1, false, a, "calendar.set"};
 	if ((rc = store_write(st, put_fn, &p, ei)) != ERR_OK)
 		return rc;
 	*out = d;
@@ -141,7 +141,7 @@ enum err calendar_reset(struct store *st, const struct actor *a, int32_t date,
 {
 	struct calendar_day d;
 	day_default(&d, date);
-	struct put_ctx p = {&d, 1, true, a};
+	struct put_ctx p = {&d, 1, true, a, "calendar.reset"};
 	enum err rc = store_write(st, put_fn, &p, ei);
 	if (rc == ERR_OK)
 		*out = d;
@@ -285,7 +285,7 @@ enum err calendar_import_csv(struct store *st, const struct actor *a, const char
 		}
 	}
 	if (rc == ERR_OK) {
-		struct put_ctx pc = {days, n, false, a};
+		struct put_ctx pc = {days, n, false, a, "calendar.import"};
 		rc = store_write(st, put_fn, &pc, ei);
 	}
 	if (count != NULL)

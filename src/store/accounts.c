@@ -109,6 +109,9 @@ enum err store_user_insert(struct store_conn *c, struct user_row *u, const char 
 	                          " phone_masked, password_hash, status, created_at, updated_at)"
 	                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	                          p, 9, &s, ei);
+	/* PostgreSQL reports the unique violation here, SQLite when stepping. */
+	if (rc == ERR_CONFLICT)
+		return err_set(ei, rc, "login", "the login name is taken");
 	if (rc != ERR_OK)
 		return rc;
 	int r = store_next(s);

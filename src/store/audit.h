@@ -10,13 +10,13 @@ struct audit_row {
 	int64_t id;
 	char at[32];
 	int64_t user_id;
-	char login[65];
+	char login[257];
 	char address[64];
 	char action[48];
-	char object[128];
+	char object[256];
 	char outcome[8];
 	char request_id[65];
-	char detail[512];
+	char detail[1024];
 	char prev_hash[CRYPTO_HASH_HEX];
 	char hash[CRYPTO_HASH_HEX];
 };

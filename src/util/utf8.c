@@ -2,6 +2,7 @@
 #include "util/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 bool utf8_valid(const char *str, size_t len, size_t *chars)
 {
@@ -42,4 +43,19 @@ bool utf8_valid(const char *str, size_t len, size_t *chars)
 	if (chars != NULL)
 		*chars = n;
 	return true;
+}
+
+void utf8_copy(char *dst, size_t cap, const char *src)
+{
+	if (cap == 0)
+		return;
+	size_t n = strlen(src);
+	if (n >= cap) {
+		n = cap - 1;
+		/* back off continuation bytes to the start of the cut character */
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }

@@ -9,4 +9,8 @@
  * If so and chars is not NULL, *chars gets the number of code points. */
 bool utf8_valid(const char *s, size_t len, size_t *chars);
 
+/* Copies src into dst (cap bytes with the NUL), cutting only between
+ * characters, so a long Chinese text never ends in half a character. */
+void utf8_copy(char *dst, size_t cap, const char *src);
+
 #endif

@@ -323,7 +323,7 @@ static void test_login_failed_rows_name_the_login(void **state)
 	assert_int_equal(login(e, LOGIN, "Dongcheng-2025", &res, &ei), ERR_UNAUTHORIZED);
 	struct rows *rs = audit(e, "session.login_failed", "failed");
 	assert_int_equal(rs->n, 2);
-	char login1[80], login0[80], addr[80];
+	char login1[300], login0[300], addr[80];
 	snprintf(login1, sizeof login1, "%s", rs->r[1].login);
 	snprintf(login0, sizeof login0, "%s", rs->r[0].login);
 	snprintf(addr, sizeof addr, "%s", rs->r[0].address);
