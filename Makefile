@@ -73,6 +73,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh
+	@bench/backends.sh
 
 $(BIN): $(OBJS)
 	@echo "  LD      $@"
