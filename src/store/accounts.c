@@ -63,8 +63,11 @@ static enum err user_grants_load(struct store_conn *c, struct user_row *u, struc
 	return r < 0 ? step_error(r, ei, "reading scopes") : ERR_OK;
 }
 
-static enum err user_one(struct store_conn *c, const char *sql, struct store_val p,
-                         struct user_row *u, struct errinfo *ei)
+/* One row by one parameter into dst through fill; ERR_NOTFOUND (naming
+ * what) when there is none. Serves every "get by key" below. */
+static enum err one_row(struct store_conn *c, const char *sql, struct store_val p,
+                        void (*fill)(struct store_stmt *s, void *dst), void *dst, const char *what,
+                        struct errinfo *ei)
 {
 	struct store_stmt *s = NULL;
 	enum err rc = store_query(c, sql, &p, 1, &s, ei);
@@ -72,13 +75,20 @@ static enum err user_one(struct store_conn *c, const char *sql, struct store_val
 		return rc;
 	int r = store_next(s);
 	if (r == 1)
-		user_from_row(s, u);
+		fill(s, dst);
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading a user");
-	if (r == 0)
-		return err_set(ei, ERR_NOTFOUND, NULL, "no such user");
-	return user_grants_load(c, u, ei);
+		return err_set(ei, (enum err)-r, NULL, "reading a %s failed", what);
+	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such %s", what) : ERR_OK;
+}
+
+static void fill_user(struct store_stmt *s, void *dst) { user_from_row(s, dst); }
+
+static enum err user_one(struct store_conn *c, const char *sql, struct store_val p,
+                         struct user_row *u, struct errinfo *ei)
+{
+	enum err rc = one_row(c, sql, p, fill_user, u, "user", ei);
+	return rc == ERR_OK ? user_grants_load(c, u, ei) : rc;
 }
 
 enum err store_user_by_login(struct store_conn *c, const char *login, struct user_row *u,
@@ -513,20 +523,12 @@ enum err store_apikey_insert(struct store_conn *c, struct apikey_row *k, const c
 	return r < 0 ? step_error(r, ei, "adding a key") : ERR_OK;
 }
 
+static void fill_key(struct store_stmt *s, void *dst) { key_from_row(s, dst); }
+
 static enum err key_one(struct store_conn *c, const char *sql, struct store_val p,
                         struct apikey_row *k, struct errinfo *ei)
 {
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, sql, &p, 1, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int r = store_next(s);
-	if (r == 1)
-		key_from_row(s, k);
-	store_done(s);
-	if (r < 0)
-		return step_error(r, ei, "reading a key");
-	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such key") : ERR_OK;
+	return one_row(c, sql, p, fill_key, k, "key", ei);
 }
 
 enum err store_apikey_by_hash(struct store_conn *c, const char *key_hash, struct apikey_row *k,
