@@ -7,7 +7,8 @@ BUILD := build
 BIN := $(BUILD)/linli
 
 # pkg-config name → Debian package that provides it
-DEPS := libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev
+DEPS := libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev \
+        geos:libgeos-dev xlsxwriter:libxlsxwriter-dev
 TEST_DEPS := cmocka:libcmocka-dev
 PKGS := $(foreach d,$(DEPS),$(firstword $(subst :, ,$(d))))
 
@@ -31,7 +32,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
-        -Wno-unused-parameter -Wvla -Wpointer-arith -Wundef
+        -Wno-unused-parameter -Wno-missing-field-initializers -Wvla -Wpointer-arith -Wundef
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -pthread -Isrc -I$(BUILD)/gen $(WARN) -MMD -MP
 CFLAGS ?= -O2 -g
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE

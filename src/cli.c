@@ -1,5 +1,6 @@
 /* Command-line plumbing shared by every command. */
 #include "cli.h"
+#include "domain/areas.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,11 @@ int cli_app_open(const struct config *cfg, bool create, struct app *app)
 	app->cfg = *cfg;
 	if (crypto_init() != ERR_OK) {
 		fprintf(stderr, "linli: libsodium failed to start\n");
+		return 1;
+	}
+	struct errinfo wei;
+	if (area_widths_set(cfg->area_widths, &wei) != ERR_OK) {
+		fprintf(stderr, "linli: %s\n", wei.message);
 		return 1;
 	}
 	if (office_hours_parse(cfg->office_hours, &app->office) != ERR_OK ||

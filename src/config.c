@@ -1,5 +1,6 @@
 /* Configuration keys and the three sources that set them. */
 #include "config.h"
+#include "domain/areas.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,6 +23,7 @@ const struct config_key config_keys[] = {
 	{"log_level", "debug, info, warn or error (default info)"},
 	{"office_hours", "office hours of a working day (default 08:30-12:00,14:00-17:30)"},
 	{"timezone", "the district's zone (default Asia/Shanghai)"},
+	{"area_widths", "digits of the grid, compound, building and entrance code segments (default 3,3,3,2)"},
 	{"key_file", "master key for personal data (default: the SQLite file's path + .key; required for PostgreSQL)"},
 	{"lock_failures", "failed logins that lock an account (default 5)"},
 	{"lock_window", "… within this many minutes (default 15)"},
@@ -43,6 +45,7 @@ void config_defaults(struct config *c)
 	snprintf(c->log_level, sizeof c->log_level, "info");
 	snprintf(c->office_hours, sizeof c->office_hours, "08:30-12:00,14:00-17:30");
 	snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
+	snprintf(c->area_widths, sizeof c->area_widths, "3,3,3,2");
 	c->lock_failures = 5;
 	c->lock_window = 15;
 	c->lock_minutes = 30;
@@ -128,6 +131,11 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		if (office_hours_parse(v, &oh) != ERR_OK)
 			return err_set(ei, ERR_INVALID, key, "office_hours must look like 08:30-12:00,14:00-17:30");
 		return set_text(c->office_hours, sizeof c->office_hours, key, v, ei);
+	}
+	if (strcmp(key, "area_widths") == 0) {
+		if (area_widths_set(v, ei) != ERR_OK)
+			return ERR_INVALID;
+		return set_text(c->area_widths, sizeof c->area_widths, key, v, ei);
 	}
 	if (strcmp(key, "timezone") == 0) {
 		int off;

@@ -20,6 +20,7 @@ struct config {
 	char log_level[16];
 	char office_hours[128]; /* "08:30-12:00,14:00-17:30" */
 	char timezone[64];      /* "Asia/Shanghai" or "+08:00" */
+	char area_widths[32];   /* "3,3,3,2": code segments below the community */
 	char key_file[1024];    /* master key for personal data; default beside a SQLite file */
 	int lock_failures;      /* failed logins that lock an account */
 	int lock_window;        /* … within this many minutes */

@@ -7,6 +7,7 @@
 #define LIMIT_HEADER_BYTES      (16 * 1024)  /* all request headers together: 431 past it */
 #define LIMIT_CONN_MEMORY       (64 * 1024)  /* libmicrohttpd's per-connection buffer */
 #define LIMIT_BODY_BYTES        (1024 * 1024) /* JSON body: 413 past it */
+#define LIMIT_UPLOAD_BYTES      (64 * 1024 * 1024) /* a raw upload (CSV import): 413 past it */
 #define LIMIT_DISCARD_BYTES     (8 * 1024 * 1024) /* body read and dropped to refuse it cleanly */
 #define LIMIT_URL_BYTES         2048
 #define LIMIT_JSON_DEPTH        16           /* nesting of arrays and objects */

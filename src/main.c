@@ -10,10 +10,12 @@
 #include "auth/users.h"
 #include "cli.h"
 #include "app.h"
+#include "domain/areas.h"
 #include "config.h"
 #include "domain/calendar.h"
 #include "http/server.h"
 #include "limits.h"
+#include "util/clock.h"
 #include "util/embedded.h"
 #include "util/log.h"
 
@@ -233,6 +235,14 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 
+	int64_t t0 = clock_mono_ns();
+	if (areas_index_rebuild(&app, &ei) != ERR_OK) {
+		fprintf(stderr, "linli: cannot build the grid locator: %s\n", ei.message);
+		store_close(app.store);
+		return 1;
+	}
+	log_info("grid locator built", "\"ms\":%lld", (long long)((clock_mono_ns() - t0) / 1000000));
+
 	/* Signals are taken by sigwait on this thread only: block them before
 	 * any thread starts so every thread inherits the mask. */
 	sigset_t set;
@@ -245,7 +255,9 @@ static int cmd_serve(int argc, char **argv)
 	struct server_options so = {.listen = cfg.listen, .web_root = cfg.web,
 	                            .threads = cfg.threads, .max_connections = cfg.max_connections,
 	                            .rate_limit = cfg.rate_limit};
-	if (server_start(&app, api_routes, api_routes_count, &so, &srv, &ei) != ERR_OK) {
+	int nroutes = 0;
+	const struct route *routes = api_routes(&nroutes);
+	if (routes == NULL || server_start(&app, routes, nroutes, &so, &srv, &ei) != ERR_OK) {
 		fprintf(stderr, "linli: %s\n", ei.message);
 		store_close(app.store);
 		return 1;

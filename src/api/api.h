@@ -5,8 +5,12 @@
 
 #include "http/http.h"
 
-extern const struct route api_routes[];
-extern const int api_routes_count;
+/* Tables end with ROUTES_END. */
+#define ROUTES_END {.pattern = NULL}
+extern const struct route core_routes[]; /* routes.c: health, session, accounts, calendar */
+extern const struct route area_routes[]; /* areas.c */
+/* Every table as one array, built on the first call (main.c, before threads). */
+const struct route *api_routes(int *count);
 
 void api_health(struct req *r);
 void api_metrics(struct req *r);

@@ -2,6 +2,9 @@
  * the access check, input validation, metrics and the API document all
  * read it. */
 #include "api/api.h"
+
+#include <stdlib.h>
+
 #include "limits.h"
 #include "auth/caps.h"
 #include "auth/identity.h"
@@ -139,7 +142,7 @@ static const struct field_spec calendar_deadline_query[] = {
 	FIELDS_END,
 };
 
-const struct route api_routes[] = {
+const struct route core_routes[] = {
 	{HTTP_GET, "/api/v1/health", api_health, CAP_PUBLIC, NULL, NULL, NULL,
 	 "Version, backend and whether the store answers"},
 	{HTTP_GET, "/metrics", api_metrics, CAP_PUBLIC, NULL, NULL, NULL,
@@ -193,6 +196,29 @@ const struct route api_routes[] = {
 	 NULL, calendar_put_body, "Set a day's kind and name"},
 	{HTTP_DELETE, "/api/v1/calendar/{date}", api_calendar_delete, "calendar.manage",
 	 calendar_date_param, NULL, NULL, "Return a day to its default kind"},
+	ROUTES_END,
 };
 
-const int api_routes_count = (int)(sizeof api_routes / sizeof api_routes[0]);
+/* Each resource keeps its rows and field specs beside its handlers; the
+ * server sees one table. */
+static const struct route *const tables[] = {core_routes, area_routes, NULL};
+
+const struct route *api_routes(int *count)
+{
+	static struct route *all;
+	static int n;
+	if (all == NULL) {
+		int total = 0;
+		for (int t = 0; tables[t]; t++)
+			for (int i = 0; tables[t][i].pattern; i++)
+				total++;
+		all = calloc((size_t)total, sizeof *all);
+		if (all == NULL)
+			return NULL;
+		for (int t = 0; tables[t]; t++)
+			for (int i = 0; tables[t][i].pattern; i++)
+				all[n++] = tables[t][i];
+	}
+	*count = n;
+	return all;
+}

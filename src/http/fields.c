@@ -2,6 +2,7 @@
 #include "http/fields.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,9 @@ const char *field_type_name(enum field_type t)
 		/* FIELD_ENUM */ "string",
 		/* FIELD_DATE */ "date",
 		/* FIELD_INSTANT */ "date-time",
+		/* FIELD_REAL */ "number",
+		/* FIELD_OBJECT */ "object",
+		/* FIELD_INTS */ "array",
 		/* FIELD_STRINGS */ "array",
 	};
 	return (unsigned)t < FIELD__MAX ? names[t] : "?";
@@ -52,6 +56,17 @@ static enum err check_string(const struct field_spec *f, const char *s, size_t l
 	if ((int64_t)chars > max)
 		return err_set(ei, ERR_INVALID, f->name, "%s is longer than %lld characters", f->name,
 		               (long long)max);
+	return ERR_OK;
+}
+
+static enum err real_in_range(const struct field_spec *f, double x, struct field_val *v,
+                              struct errinfo *ei)
+{
+	v->present = true;
+	v->r = x;
+	if (!(x >= f->rmin && x <= f->rmax))
+		return err_set(ei, ERR_INVALID, f->name, "%s must be between %g and %g", f->name, f->rmin,
+		               f->rmax);
 	return ERR_OK;
 }
 
@@ -107,6 +122,19 @@ static enum err parse_text(const struct field_spec *f, const char *s, size_t len
 			return err_set(ei, ERR_INVALID, f->name, "%s must be a date YYYY-MM-DD", f->name);
 		v->i = d;
 		return ERR_OK;
+	}
+	case FIELD_REAL: {
+		char buf[40];
+		char *end = NULL;
+		if (len == 0 || len >= sizeof buf)
+			return err_set(ei, ERR_INVALID, f->name, "%s must be a number", f->name);
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		errno = 0;
+		double x = strtod(buf, &end);
+		if (errno != 0 || *end != '\0' || !isfinite(x) || !(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')))
+			return err_set(ei, ERR_INVALID, f->name, "%s must be a number", f->name);
+		return real_in_range(f, x, v, ei);
 	}
 	case FIELD_INSTANT: {
 		int64_t t;
@@ -175,6 +203,38 @@ enum err fields_from_json(const struct field_spec *spec, json_t *obj, struct fie
 			if (v->i < f->min || v->i > f->max)
 				return err_set(ei, ERR_INVALID, f->name, "%s must be between %lld and %lld",
 				               f->name, (long long)f->min, (long long)f->max);
+			break;
+		}
+		case FIELD_REAL:
+			if (!json_is_number(val))
+				return err_set(ei, ERR_INVALID, f->name, "%s must be a number", f->name);
+			if ((rc = real_in_range(f, json_number_value(val), v, ei)) != ERR_OK)
+				return rc;
+			break;
+		case FIELD_OBJECT:
+			if (!json_is_object(val))
+				return err_set(ei, ERR_INVALID, f->name, "%s must be a JSON object", f->name);
+			v->present = true;
+			v->obj = val;
+			break;
+		case FIELD_INTS: {
+			if (!json_is_array(val))
+				return err_set(ei, ERR_INVALID, f->name, "%s must be an array of integers", f->name);
+			if (json_array_size(val) > (size_t)f->max_items)
+				return err_set(ei, ERR_INVALID, f->name, "%s holds more than %d items", f->name,
+				               f->max_items);
+			size_t k;
+			json_t *item;
+			json_array_foreach(val, k, item)
+			{
+				if (!json_is_integer(item) || json_integer_value(item) < f->min ||
+				    json_integer_value(item) > f->max)
+					return err_set(ei, ERR_INVALID, f->name,
+					               "%s must hold integers between %lld and %lld", f->name,
+					               (long long)f->min, (long long)f->max);
+			}
+			v->present = true;
+			v->arr = val;
 			break;
 		}
 		case FIELD_STRINGS: {

@@ -21,6 +21,9 @@ enum field_type {
 	FIELD_ENUM,    /* one of values[]; .i gets its index */
 	FIELD_DATE,    /* YYYY-MM-DD; .i gets days since 1970-01-01 */
 	FIELD_INSTANT, /* ISO 8601 with a zone; .i gets Unix seconds */
+	FIELD_REAL,    /* a finite number, rmin..rmax; .r gets it */
+	FIELD_OBJECT,  /* a JSON object (body only), checked by the handler; .obj borrows it */
+	FIELD_INTS,    /* JSON array of integers min..max (body only), at most max_items */
 	FIELD_STRINGS, /* JSON array of strings (body only): each item as FIELD_STRING
 	                * with min/max/check; at most max_items; .arr gets the array */
 	FIELD__MAX
@@ -36,7 +39,8 @@ struct field_spec {
 	/* Extra check for a string after the built-in ones; returns NULL or why it is bad. */
 	const char *(*check)(const char *s, size_t len);
 	const char *doc;           /* one line for the API document */
-	int max_items;             /* FIELD_STRINGS */
+	int max_items;             /* FIELD_STRINGS, FIELD_INTS */
+	double rmin, rmax;         /* FIELD_REAL */
 };
 /* Specs are arrays ended by a row whose name is NULL. */
 #define FIELDS_END {.name = NULL}
@@ -48,7 +52,9 @@ struct field_val {
 	size_t len;
 	int64_t i;
 	bool b;
-	json_t *arr; /* FIELD_STRINGS (borrowed from the body) */
+	double r;    /* FIELD_REAL */
+	json_t *arr; /* FIELD_STRINGS, FIELD_INTS (borrowed from the body) */
+	json_t *obj; /* FIELD_OBJECT (borrowed from the body) */
 };
 
 /* A name=value pair from a path or query string. */

@@ -38,6 +38,8 @@ struct route {
 	const struct field_spec *query;  /* query parameters */
 	const struct field_spec *body;   /* JSON body fields; NULL: no body */
 	const char *summary;             /* one line for the API document */
+	const char *raw_type;            /* takes a raw body of this media type (e.g. "text/csv",
+	                                  * up to LIMIT_UPLOAD_BYTES) instead of JSON; see req_raw */
 };
 
 /* --- inputs (validated before the handler runs) --------------------------- */
@@ -53,6 +55,8 @@ int64_t req_int(struct req *r, const char *name, int64_t def);
 bool req_has(struct req *r, const char *name);
 /* A request-scoped errinfo for domain calls. */
 struct errinfo *req_errinfo(struct req *r);
+/* The raw body of a route with raw_type (not NUL-terminated). */
+const char *req_raw(struct req *r, size_t *len);
 /* Who is calling (user_id 0 for an anonymous caller on a public route). */
 const struct identity *req_identity(struct req *r);
 /* The caller as an audit actor: identity, address, request id. */

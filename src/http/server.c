@@ -119,6 +119,12 @@ void req_queue(struct req *r, unsigned status, struct MHD_Response *resp)
 	MHD_destroy_response(resp);
 }
 
+const char *req_raw(struct req *r, size_t *len)
+{
+	*len = r->raw.len;
+	return r->raw.buf;
+}
+
 void reply_raw(struct req *r, unsigned status, const char *content_type, char *body, size_t len)
 {
 	struct MHD_Response *resp =
@@ -134,7 +140,7 @@ void reply_raw(struct req *r, unsigned status, const char *content_type, char *b
 
 void reply_json(struct req *r, unsigned status, json_t *body)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 	json_decref(body);
 	if (text == NULL) {
 		reply_error(r, ERR_INTERNAL, NULL, "could not encode the answer");
@@ -291,13 +297,18 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-static bool is_json_type(const char *ct)
+static bool is_media_type(const char *ct, const char *want)
 {
-	static const char want[] = "application/json";
-	if (ct == NULL || strncasecmp(ct, want, sizeof want - 1) != 0)
+	size_t n = strlen(want);
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
 		return false;
-	char c = ct[sizeof want - 1];
+	char c = ct[n];
 	return c == '\0' || c == ';' || c == ' ';
+}
+
+static size_t body_limit(const struct route *rt)
+{
+	return rt != NULL && rt->raw_type != NULL ? LIMIT_UPLOAD_BYTES : LIMIT_BODY_BYTES;
 }
 
 static bool is_api_path(const char *p)
@@ -372,15 +383,23 @@ static void on_headers(struct req *r)
 		char *end = NULL;
 		errno = 0;
 		unsigned long long n = strtoull(cl, &end, 10);
-		if (errno != 0 || end == cl || n > LIMIT_BODY_BYTES) {
-			reply_error(r, ERR_TOO_LARGE, "body", "the body is larger than %d bytes",
-			            LIMIT_BODY_BYTES);
+		if (errno != 0 || end == cl || n > body_limit(r->match.route)) {
+			reply_error(r, ERR_TOO_LARGE, "body", "the body is larger than %zu bytes",
+			            body_limit(r->match.route));
 			return;
 		}
 	}
-	if (r->match.route->body != NULL) {
+	if (r->match.route->raw_type != NULL) {
 		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-		if (!is_json_type(ct)) {
+		if (!is_media_type(ct, r->match.route->raw_type)) {
+			reply_error(r, ERR_MEDIA_TYPE, "content-type", "the body must be %s",
+			            r->match.route->raw_type);
+			return;
+		}
+		r->raw.max = LIMIT_UPLOAD_BYTES;
+	} else if (r->match.route->body != NULL) {
+		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+		if (!is_media_type(ct, "application/json")) {
 			reply_error(r, ERR_MEDIA_TYPE, "content-type", "the body must be application/json");
 			return;
 		}
@@ -400,6 +419,11 @@ static enum err parse_inputs(struct req *r, struct errinfo *ei)
 	rc = fields_from_strings(rt->query, q.kv, q.n, r->query, ei);
 	if (rc != ERR_OK)
 		return rc;
+	if (rt->raw_type != NULL) {
+		if (r->raw.len == 0)
+			return err_set(ei, ERR_INVALID, "body", "a %s body is required", rt->raw_type);
+		return ERR_OK;
+	}
 	if (rt->body == NULL) {
 		if (r->raw.len > 0)
 			return err_set(ei, ERR_INVALID, "body", "this request takes no body");
@@ -452,7 +476,8 @@ static void dispatch(struct req *r)
 		return;
 	}
 	if (r->body_too_large) {
-		reply_error(r, ERR_TOO_LARGE, "body", "the body is larger than %d bytes", LIMIT_BODY_BYTES);
+		reply_error(r, ERR_TOO_LARGE, "body", "the body is larger than %zu bytes",
+		            body_limit(r->match.route));
 		return;
 	}
 	struct errinfo ei;
