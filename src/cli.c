@@ -54,6 +54,14 @@ int cli_load_config(const struct command *cmd, int argc, char **argv, struct con
 			*(a[2] == 'f' ? &fl->from : &fl->to) = argv[++i];
 			continue;
 		}
+		if (strcmp(a, "--dry-run") == 0 && strcmp(cmd->name, "import") == 0) {
+			fl->dry_run = true;
+			continue;
+		}
+		if (strcmp(a, "--area") == 0 && strcmp(cmd->name, "export") == 0 && i + 1 < argc) {
+			fl->area = argv[++i];
+			continue;
+		}
 		if (strcmp(a, "--password-stdin") == 0 && strcmp(cmd->name, "user") == 0) {
 			fl->password_stdin = true;
 			continue;

@@ -26,6 +26,8 @@ struct flags {
 	const char *name, *phone, *user; /* user add, apikey add */
 	const char *roles[16], *scopes[16];
 	int nroles, nscopes;
+	bool dry_run;           /* import */
+	const char *area;       /* export: an area code */
 	const char *positional[4];
 	int npositional;
 };
@@ -60,6 +62,8 @@ void cli_actor(struct actor *a, struct identity *id);
 int cmd_user(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_audit_verify(int argc, char **argv);
+int cmd_import(int argc, char **argv); /* cli_registers.c */
+int cmd_export(int argc, char **argv);
 /* Creates the demo users (init --demo). */
 int cli_demo_users(struct app *app);
 /* The command table row of a name. */

@@ -424,15 +424,14 @@ static void today(char out[DATE_TEXT], const struct app *app)
 	date_format(instant_local_date(clock_now(), app->office.tz_offset_min), out);
 }
 
-static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+enum err area_create_tx(struct store_conn *c, struct app *app, const struct actor *a,
+                        const struct area_input *in, struct area_row *r, struct errinfo *ei)
 {
-	struct write_ctx *x = arg;
-	const struct area_input *in = x->in;
-	struct area_row parent, *r = x->out;
+	struct area_row parent;
 	memset(r, 0, sizeof *r);
 	enum err rc;
 	if (in->parent_id) {
-		if ((rc = area_require(c, x->a, in->parent_id, 0, AREA_LEVELS - 1, "parent_id", &parent, ei)) !=
+		if ((rc = area_require(c, a, in->parent_id, 0, AREA_LEVELS - 1, "parent_id", &parent, ei)) !=
 		    ERR_OK)
 			return rc;
 		if (parent.valid_to[0])
@@ -447,7 +446,7 @@ static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		r->level = in->level ? in->level : AREA_DISTRICT;
 		if (r->level != AREA_DISTRICT)
 			return err_set(ei, ERR_INVALID, "parent_id", "only a district has no parent");
-		if (x->a->who != NULL && !identity_covers(x->a->who, "*"))
+		if (a->who != NULL && !identity_covers(a->who, "*"))
 			return err_set(ei, ERR_FORBIDDEN, "parent_id", "only a city-wide scope adds districts");
 		if (in->code == NULL)
 			return err_set(ei, ERR_INVALID, "code", "a district needs its GB/T 2260 code");
@@ -469,10 +468,16 @@ static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	if (in->valid_from)
 		snprintf(r->valid_from, sizeof r->valid_from, "%s", in->valid_from);
 	else
-		today(r->valid_from, x->app);
+		today(r->valid_from, app);
 	if ((rc = store_area_insert(c, r, ei)) != ERR_OK)
 		return rc;
-	return change(c, x->a, "create", NULL, r, ei);
+	return change(c, a, "create", NULL, r, ei);
+}
+
+static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct write_ctx *x = arg;
+	return area_create_tx(c, x->app, x->a, x->in, x->out, ei);
 }
 
 /* Runs a write and audits a refusal. */

@@ -83,6 +83,9 @@ struct area_input {
 };
 enum err areas_create(struct app *app, const struct actor *a, const struct area_input *in,
                       struct area_row *out, struct errinfo *ei);
+/* The same inside the caller's write transaction (imports). */
+enum err area_create_tx(struct store_conn *c, struct app *app, const struct actor *a,
+                        const struct area_input *in, struct area_row *out, struct errinfo *ei);
 enum err areas_update(struct app *app, const struct actor *a, int64_t id,
                       const struct area_input *in, struct area_row *out, struct errinfo *ei);
 /* Closes an area with no open children on valid_to (NULL: today). */

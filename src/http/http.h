@@ -78,5 +78,8 @@ void reply_error(struct req *r, enum err code, const char *field, const char *fm
 void reply_errinfo(struct req *r, const struct errinfo *ei);
 /* Sends a malloc'd body (ownership taken). */
 void reply_raw(struct req *r, unsigned status, const char *content_type, char *body, size_t len);
+/* A 200 download: body (malloc'd, taken) saved as filename (UTF-8). */
+void reply_file(struct req *r, const char *content_type, const char *filename, char *body,
+                size_t len);
 
 #endif

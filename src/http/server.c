@@ -125,6 +125,35 @@ const char *req_raw(struct req *r, size_t *len)
 	return r->raw.buf;
 }
 
+void reply_file(struct req *r, const char *content_type, const char *filename, char *body,
+                size_t len)
+{
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return;
+	}
+	MHD_add_response_header(resp, "Content-Type", content_type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (filename != NULL) {
+		/* RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded. */
+		char cd[512];
+		int off = snprintf(cd, sizeof cd, "attachment; filename=\"export\"; filename*=UTF-8''");
+		for (const unsigned char *p = (const unsigned char *)filename;
+		     *p && off < (int)sizeof cd - 4; p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '.' || *p == '-' || *p == '_')
+				cd[off++] = (char)*p;
+			else
+				off += snprintf(cd + off, sizeof cd - (size_t)off, "%%%02X", *p);
+		}
+		cd[off] = '\0';
+		MHD_add_response_header(resp, "Content-Disposition", cd);
+	}
+	req_queue(r, 200, resp);
+}
+
 void reply_raw(struct req *r, unsigned status, const char *content_type, char *body, size_t len)
 {
 	struct MHD_Response *resp =
