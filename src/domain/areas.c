@@ -460,6 +460,20 @@ enum err area_create_tx(struct store_conn *c, struct app *app, const struct acto
 	           ERR_OK) {
 		return rc;
 	}
+	/* Checked first: a failed INSERT would spoil a PostgreSQL transaction (imports). */
+	struct area_row taken;
+	rc = store_area_by_code(c, r->code, &taken, ei);
+	if (rc == ERR_OK)
+		return err_set(ei, ERR_CONFLICT, "code", "the code %s is taken", r->code);
+	if (rc != ERR_NOTFOUND)
+		return rc;
+	err_clear(ei);
+	bool retired = false;
+	if ((rc = store_area_code_retired(c, r->code, &retired, ei)) != ERR_OK)
+		return rc;
+	if (retired)
+		return err_set(ei, ERR_CONFLICT, "code", "the code %s was given up by a move and is never reused",
+		               r->code);
 	snprintf(r->name, sizeof r->name, "%s", in->name ? in->name : "");
 	snprintf(r->kind, sizeof r->kind, "%s", in->kind ? in->kind : (r->level == AREA_GRID ? "basic" : ""));
 	if ((rc = check_name(r->name, ei)) != ERR_OK || (rc = check_kind(r->level, r->kind, ei)) != ERR_OK ||
@@ -841,7 +855,7 @@ static enum err locate_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		return rc;
 	if (x->a->who != NULL && !identity_covers(x->a->who, x->grid->code))
 		return err_set(ei, ERR_NOTFOUND, "lng", "the point lies in no grid of your scope");
-	return store_area_ancestors(c, x->grid->code, x->fn, x->ctx, ei);
+	return x->fn ? store_area_ancestors(c, x->grid->code, x->fn, x->ctx, ei) : ERR_OK;
 }
 
 enum err areas_locate(struct app *app, const struct actor *a, double lng, double lat,

@@ -245,6 +245,9 @@ enum err store_area_insert(struct store_conn *c, struct area_row *a, struct erri
 	                          " lat, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	                          " RETURNING id",
 	                          p, 10, &s, ei);
+	if (rc == ERR_CONFLICT) /* PostgreSQL reports it at the query */
+		return err_set(ei, ERR_CONFLICT, "code", "the code %s is taken (codes are never reused)",
+		               a->code);
 	if (rc != ERR_OK)
 		return rc;
 	int r = store_next(s);
@@ -327,6 +330,20 @@ enum err store_area_next_code(struct store_conn *c, const char *parent_code, siz
 		return err_set(ei, ERR_CONFLICT, "code", "no free code is left under %s", parent_code);
 	snprintf(out, AREA_CODE_MAX + 1, "%s%0*lld", parent_code, (int)w, next);
 	return ERR_OK;
+}
+
+enum err store_area_code_retired(struct store_conn *c, const char *code, bool *retired,
+                                 struct errinfo *ei)
+{
+	struct store_val p[] = {SV_TEXT(code)};
+	struct store_stmt *s = NULL;
+	enum err rc = store_query(c, "SELECT 1 FROM area_history WHERE old_code = ? LIMIT 1", p, 1, &s, ei);
+	if (rc != ERR_OK)
+		return rc;
+	int r = store_next(s);
+	store_done(s);
+	*retired = r == 1;
+	return r < 0 ? step_error(r, ei, "checking a code") : ERR_OK;
 }
 
 enum err store_area_open_children(struct store_conn *c, int64_t id, int64_t *n, struct errinfo *ei)

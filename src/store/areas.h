@@ -70,6 +70,9 @@ enum err store_area_boundary(struct store_conn *c, int64_t id, char **geojson, s
 /* The next free segment under parent_code for a child code of len characters. */
 enum err store_area_next_code(struct store_conn *c, const char *parent_code, size_t len,
                               char out[AREA_CODE_MAX + 1], struct errinfo *ei);
+/* Was code given up by a move (codes are never reused)? */
+enum err store_area_code_retired(struct store_conn *c, const char *code, bool *retired,
+                                 struct errinfo *ei);
 /* Open children count of id. */
 enum err store_area_open_children(struct store_conn *c, int64_t id, int64_t *n, struct errinfo *ei);
 /* Gives the subtree at old_prefix the prefix new_prefix everywhere a code is
