@@ -66,18 +66,27 @@ function buildUrl(path, query) {
 //   is the error shape.
 //   auth: false for the calls whose 401 is an answer and not an ended session
 //   (the login itself, the start-up session check, a wrong old password).
+//   raw: {body, type}: send these bytes (a File, Blob or ArrayBuffer) as they
+//   are with this Content-Type instead of a JSON body (a CSV upload).
+//   blob: true to answer {blob, filename, type} (a download) instead of JSON.
 export async function request(method, path, opts = {}) {
-  const { body, query, headers = {}, accept = [], signal, timeout = DEFAULT_TIMEOUT_MS, auth = true } = opts;
+  const {
+    body, query, headers = {}, accept = [], signal, timeout = DEFAULT_TIMEOUT_MS, auth = true, raw, blob = false,
+  } = opts;
   const init = {
     method,
     credentials: 'same-origin',
     headers: { Accept: 'application/json', ...headers },
   };
   if (UNSAFE.has(method) && csrfToken) init.headers['X-CSRF-Token'] = csrfToken;
-  if (body !== undefined) {
+  if (raw) {
+    init.body = raw.body;
+    init.headers['Content-Type'] = raw.type || 'application/octet-stream';
+  } else if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] = 'application/json';
   }
+  if (blob) init.headers.Accept = '*/*';
 
   const ctrl = new AbortController();
   let timedOut = false;
@@ -91,9 +100,11 @@ export async function request(method, path, opts = {}) {
 
   let res;
   let text;
+  let bytes = null;
   try {
     res = await fetch(buildUrl(path, query), init);
-    text = await res.text();
+    if (blob && res.ok) bytes = await res.blob();
+    else text = await res.text();
   } catch (e) {
     if (signal?.aborted) throw e; // the caller cancelled: let it see its AbortError
     throw new ApiError({
@@ -109,6 +120,9 @@ export async function request(method, path, opts = {}) {
   }
 
   const requestId = res.headers.get('X-Request-Id');
+  if (bytes) {
+    return { blob: bytes, filename: filenameOf(res.headers.get('Content-Disposition')), type: res.headers.get('Content-Type') || '' };
+  }
   let data = null;
   if (text) {
     const type = res.headers.get('Content-Type') || '';
@@ -138,6 +152,39 @@ export async function request(method, path, opts = {}) {
     try { onUnauthorized(error); } catch { /* the caller still sees the error */ }
   }
   throw error;
+}
+
+// The file name of a Content-Disposition header (RFC 6266: filename* in UTF-8
+// first, then filename), or ''.
+export function filenameOf(header) {
+  if (typeof header !== 'string') return '';
+  const star = header.match(/filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/);
+  if (star) {
+    try { return decodeURIComponent(star[1].trim()); } catch { /* fall through */ }
+  }
+  const plain = header.match(/filename\s*=\s*"((?:[^"\\]|\\.)*)"|filename\s*=\s*([^;]+)/);
+  if (plain) return (plain[1] ?? plain[2] ?? '').replace(/\\(.)/g, '$1').trim();
+  return '';
+}
+
+// Downloads GET `path` (with the session cookie) as a file: the server's file
+// name, or `fallbackName`. Throws the ApiError of a refusal, like request().
+export async function download(path, { query, fallbackName = 'download', signal } = {}) {
+  const { blob, filename } = await request('GET', path, { query, signal, blob: true, timeout: 120000 });
+  const url = URL.createObjectURL(blob);
+  try {
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename || fallbackName;
+    a.rel = 'noopener';
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+  return filename || fallbackName;
 }
 
 export const api = {

@@ -21,7 +21,12 @@ export const menu = [
   { key: 'deliberation', titleKey: 'menu.deliberation', icon: ChatLineRound, items: [] },
   { key: 'safety', titleKey: 'menu.safety', icon: Warning, items: [] },
   { key: 'tasks', titleKey: 'menu.tasks', icon: Finished, items: [] },
-  { key: 'registers', titleKey: 'menu.registers', icon: OfficeBuilding, items: [] },
+  {
+    key: 'registers', titleKey: 'menu.registers', icon: OfficeBuilding,
+    items: [
+      { name: 'registersAreas', titleKey: 'menu.registersAreas', caps: ['area.read'] },
+    ],
+  },
   { key: 'dashboard', titleKey: 'menu.dashboard', icon: DataAnalysis, items: [] },
   {
     key: 'admin', titleKey: 'menu.admin', icon: Setting,

@@ -54,6 +54,12 @@ export const routes = [
         meta: { titleKey: 'menu.adminAudit', caps: ['audit.read'] },
       },
       {
+        path: 'registers/areas',
+        name: 'registersAreas',
+        component: () => import('./pages/registers/AreasPage.vue'),
+        meta: { titleKey: 'menu.registersAreas', caps: ['area.read'] },
+      },
+      {
         // In the menu for system.read; reachable by anyone logged in through
         // the workbench card (GET /api/v1/health is public).
         path: 'system/health',
