@@ -1,18 +1,28 @@
-// Roles × routes: every route of src/api/routes.c, called by every demo user
-// (with its session cookie and CSRF token) and by an anonymous caller. The
-// expected capability of each route and the capabilities of each role come
-// from docs/API.md's tables (the contract), and the route list from the
-// route table itself, so a route added to one and not the other fails here.
+// Roles × routes: every route of every route table in src/api/*.c (routes.c's
+// core_routes, areas.c, imports.c, people.c, units.c, party.c, …), called by
+// every demo user (with its session cookie and CSRF token) and by an
+// anonymous caller. The expected capability of each route and the
+// capabilities of each role come from docs/API.md's tables (the contract),
+// and the route list from the route tables themselves, so a route added to
+// one and not the other, or without a request here, fails here.
 //
 //   anonymous on a protected route      → 401 unauthorized
 //   a role without the capability       → 403 forbidden, and an access.denied audit row
 //   a role with it (or a public route)  → the route's own answer (valid bodies are sent)
+//
+// A route open to every authenticated caller that checks a capability of
+// its own (the exports: the register's read capability) says so with
+// `needs`; its refusals are 403 with an access.denied row naming `deniedObject`.
+// The register routes work on a small tree the suite finds or makes under the
+// demo users' district 110105 (through a district_staff user of its own), so
+// they do not depend on the demo's exact contents.
 //
 // Runs on SQLite, or on PostgreSQL when LINLI_TEST_PG is set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { startServer, api, root, DEMO_PASSWORD } from '../lib/server.mjs';
 import { stopClean } from './helpers.mjs';
 
@@ -49,14 +59,40 @@ function docRoles() {
   return out;
 }
 
-// "METHOD /path" → capability, from the route table in src/api/routes.c.
-function codeRoutes() {
+// Every route table defined in src/api/*.c: {name, file, body (the rows)}.
+function routeTables() {
+  const dir = join(root, 'src/api');
+  const out = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.c')).sort()) {
+    const src = readFileSync(join(dir, file), 'utf8');
+    for (const m of src.matchAll(/const struct route (\w+)\[\] = \{/g)) {
+      const start = m.index + m[0].length;
+      const end = src.indexOf('ROUTES_END', start);
+      assert.ok(end > start, `${file}: ${m[1]}[] has no ROUTES_END`);
+      out.push({ name: m[1], file, body: src.slice(start, end) });
+    }
+  }
+  return out;
+}
+
+// The tables routes.c hands to the server (its tables[] list).
+function servedTables() {
   const src = readFileSync(join(root, 'src/api/routes.c'), 'utf8');
-  const table = src.slice(src.indexOf('api_routes[] = {'));
+  const m = /tables\[\]\s*=\s*\{([^}]*)\}/.exec(src);
+  assert.ok(m, 'routes.c has no tables[] list');
+  return m[1].split(',').map((x) => x.trim()).filter((x) => x && x !== 'NULL');
+}
+
+// "METHOD /path" → capability, from every route table in src/api/*.c.
+function codeRoutes() {
   const out = new Map();
-  for (const m of table.matchAll(/\{HTTP_([A-Z]+),\s*"([^"]+)",\s*\w+,\s*(CAP_PUBLIC|CAP_AUTHENTICATED|"[^"]+")/g)) {
-    const cap = m[3] === 'CAP_PUBLIC' ? 'public' : m[3] === 'CAP_AUTHENTICATED' ? 'authenticated' : m[3].slice(1, -1);
-    out.set(`${m[1]} ${m[2]}`, cap);
+  for (const t of routeTables()) {
+    for (const m of t.body.matchAll(/\{HTTP_([A-Z]+),\s*"([^"]+)",\s*\w+,\s*(CAP_PUBLIC|CAP_AUTHENTICATED|"[^"]+")/g)) {
+      const cap = m[3] === 'CAP_PUBLIC' ? 'public' : m[3] === 'CAP_AUTHENTICATED' ? 'authenticated' : m[3].slice(1, -1);
+      const key = `${m[1]} ${m[2]}`;
+      assert.ok(!out.has(key), `${key} is routed twice (again in ${t.file})`);
+      out.set(key, cap);
+    }
   }
   return out;
 }
@@ -130,13 +166,106 @@ const REQUESTS = {
     path: `/api/v1/calendar/${DAY}`, ok: 200, body: { kind: 'holiday', name: '矩阵假日' },
   }),
   'DELETE /api/v1/calendar/{date}': () => ({ path: `/api/v1/calendar/${DAY}`, ok: 200 }),
+
+  // --- areas (fx: the tree made in before(); c.area: the grid this caller created) ---
+  'GET /api/v1/areas': () => ({ path: '/api/v1/areas', ok: 200 }),
+  'GET /api/v1/areas/locate': () => ({ path: `/api/v1/areas/locate?lng=${MX_POINT[0]}&lat=${MX_POINT[1]}`, ok: 200 }),
+  'POST /api/v1/areas': (c) => ({
+    path: '/api/v1/areas', ok: 201, body: { parent_id: fx.community, name: `矩阵网格 ${c.who}` },
+    after: (res) => { c.area = res.body.id; },
+  }),
+  'GET /api/v1/areas/{id}': () => ({ path: `/api/v1/areas/${fx.grid}`, ok: 200 }),
+  'PATCH /api/v1/areas/{id}': (c) => ({
+    path: `/api/v1/areas/${c.area || fx.grid}`, ok: 200, body: { name: `矩阵改名 ${c.who}` },
+  }),
+  'GET /api/v1/areas/{id}/children': () => ({ path: `/api/v1/areas/${fx.community}/children`, ok: 200 }),
+  'GET /api/v1/areas/{id}/subtree': () => ({ path: `/api/v1/areas/${fx.community}/subtree?limit=5`, ok: 200 }),
+  'GET /api/v1/areas/{id}/ancestors': () => ({ path: `/api/v1/areas/${fx.grid}/ancestors`, ok: 200 }),
+  'GET /api/v1/areas/{id}/history': () => ({ path: `/api/v1/areas/${fx.grid}/history`, ok: 200 }),
+  'PUT /api/v1/areas/{id}/boundary': (c) => ({
+    path: `/api/v1/areas/${c.area || fx.grid}/boundary`, ok: 200,
+    body: { geometry: { type: 'Polygon', coordinates: [square(102.0, 26.0, 102.01, 26.01)] } },
+  }),
+  'GET /api/v1/areas/{id}/boundary': () => ({ path: `/api/v1/areas/${fx.grid}/boundary`, ok: 200 }),
+  'DELETE /api/v1/areas/{id}/boundary': (c) => ({ path: `/api/v1/areas/${c.area || fx.grid}/boundary`, ok: 200 }),
+  'GET /api/v1/areas/{id}/boundaries': () => ({ path: `/api/v1/areas/${fx.community}/boundaries`, ok: 200 }),
+  'POST /api/v1/areas/{id}/responsible': (c) => ({
+    path: `/api/v1/areas/${c.area || fx.grid}/responsible`, ok: 201,
+    body: { role: 'grid_worker', name: `矩阵网格员 ${c.who}`, phone: '13900001111' },
+    after: (res) => { c.rid = res.body.id; },
+  }),
+  'GET /api/v1/areas/{id}/responsible/{rid}/phone': () => ({
+    path: `/api/v1/areas/${fx.grid}/responsible/${fx.rid}/phone`, ok: 200,
+  }),
+  'DELETE /api/v1/areas/{id}/responsible/{rid}': (c) => ({
+    path: `/api/v1/areas/${c.area || fx.grid}/responsible/${c.rid || 999999}`, ok: 200,
+  }),
+  'POST /api/v1/areas/{id}/close': (c) => ({ path: `/api/v1/areas/${c.area || fx.grid}/close`, ok: 200, body: {} }),
+  'POST /api/v1/areas/{id}/move': (c) => ({
+    path: `/api/v1/areas/${fx.moves[c.who] || fx.compound}/move`, ok: 200, body: { parent_id: fx.grid2 },
+  }),
+
+  // --- imports and exports (a dry run: nothing is written) ---
+  'GET /api/v1/imports/{register}/template': () => ({ path: '/api/v1/imports/areas/template', ok: 200 }),
+  'POST /api/v1/imports/{register}': () => ({
+    path: '/api/v1/imports/areas?dry_run=true', ok: 200, headers: { 'content-type': 'text/csv' },
+    body: `code,name\n${fx.gridCode}987,矩阵导入小区\n`,
+  }),
+  'GET /api/v1/exports/{register}': () => ({
+    path: `/api/v1/exports/areas?area=${fx.community}`, ok: 200, needs: 'area.read', deniedObject: 'areas',
+  }),
+
   'DELETE /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
 };
 const ORDER = Object.keys(REQUESTS);
 
 let server;
 let target; // the user the /users/{id} routes act on
-const denied = []; // {who, route, cap, rid}: every 403 of the matrix
+const denied = []; // {who, route, cap, rid, object}: every 403 of the matrix
+
+// The register fixture: ids of the demo district's street 110105001 and
+// community 110105001001 (found, or made), two grids of the matrix's own
+// under that community (the first with a boundary around MX_POINT and a
+// person in charge with a phone), and a compound for each caller that may
+// move one (moved from the first grid to the second).
+const MX_POINT = [101.005, 25.005];
+const fx = { moves: {} };
+const square = (x0, y0, x1, y1) => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+
+async function registerFixture() {
+  const r = await api(server, 'POST', '/api/v1/users', {
+    login: 'mx-city', display_name: '矩阵区级', password: 'Matr1x#City', roles: ['district_staff'], scopes: ['*'],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const l = await api(server, 'POST', '/api/v1/session', { login: 'mx-city', password: 'Matr1x#City' }, { authorization: null });
+  assert.equal(l.status, 200, JSON.stringify(l.body));
+  const h = { authorization: null, cookie: l.headers.get('set-cookie').split(';')[0], 'x-csrf-token': l.body.csrf_token };
+  const call = async (method, path, body, want) => {
+    const res = await api(server, method, path, body, h);
+    assert.equal(res.status, want, `${method} ${path}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const ensure = async (code, name, parentId) => {
+    const found = (await call('GET', `/api/v1/areas?q=${code}&limit=200`, undefined, 200)).items.find((x) => x.code === code);
+    if (found) return found;
+    return call('POST', '/api/v1/areas', parentId ? { parent_id: parentId, code, name } : { code, name }, 201);
+  };
+  const d = await ensure('110105', '朝阳区');
+  const st = await ensure('110105001', '矩阵街道', d.id);
+  const cm = await ensure('110105001001', '矩阵社区', st.id);
+  fx.community = cm.id;
+  const g = await call('POST', '/api/v1/areas', { parent_id: cm.id, name: '矩阵网格甲' }, 201);
+  const g2 = await call('POST', '/api/v1/areas', { parent_id: cm.id, name: '矩阵网格乙' }, 201);
+  fx.grid = g.id;
+  fx.gridCode = g.code;
+  fx.grid2 = g2.id;
+  await call('PUT', `/api/v1/areas/${g.id}/boundary`,
+    { geometry: { type: 'Polygon', coordinates: [square(MX_POINT[0] - 0.005, MX_POINT[1] - 0.005, MX_POINT[0] + 0.005, MX_POINT[1] + 0.005)] } }, 200);
+  fx.rid = (await call('POST', `/api/v1/areas/${g.id}/responsible`, { role: 'grid_leader', name: '矩阵网格长', phone: '13911112222' }, 201)).id;
+  fx.compound = (await call('POST', '/api/v1/areas', { parent_id: g.id, name: '矩阵小区' }, 201)).id;
+  for (const who of ['district', 'street', 'community'])
+    fx.moves[who] = (await call('POST', '/api/v1/areas', { parent_id: g.id, name: `矩阵搬迁小区 ${who}` }, 201)).id;
+}
 
 before(async () => {
   server = await startServer({ demo: true });
@@ -149,15 +278,21 @@ before(async () => {
   const r = await api(server, 'POST', '/api/v1/roles',
     { id: 'mx_shared', name: '共用角色', capabilities: ['calendar.read'] });
   assert.equal(r.status, 201, JSON.stringify(r.body));
+  await registerFixture();
 });
 after(async () => {
   if (server) await stopClean(server); // exit 0, no sanitizer report
 });
 
-test('every route in src/api/routes.c is in docs/API.md with the same capability, and the other way round', () => {
+test('every route table in src/api/*.c is served, and every route in them is in docs/API.md with the same capability, and the other way round', () => {
+  const tables = routeTables();
+  const served = servedTables();
+  assert.ok(tables.length >= 3, `route tables found: ${tables.map((t) => t.name)}`);
+  for (const t of tables) assert.ok(served.includes(t.name), `${t.file}: ${t.name}[] is not in routes.c's tables[]`);
+  for (const name of served) assert.ok(tables.some((t) => t.name === name), `routes.c serves ${name}, defined nowhere in src/api/*.c`);
   const code = codeRoutes();
   const doc = docRoutes();
-  assert.ok(code.size >= 27, `only ${code.size} routes parsed from routes.c`);
+  assert.ok(code.size >= 48, `only ${code.size} routes parsed from src/api/*.c`);
   const problems = [];
   for (const [route, cap] of code) {
     if (!doc.has(route)) problems.push(`${route} (${cap}) is not in docs/API.md`);
@@ -217,12 +352,13 @@ for (const who of CALLERS) {
       const req = REQUESTS[route](ctx);
       const method = route.split(' ')[0];
       const rid = `mx-${who}-${++n}`;
-      const res = await api(server, method, req.path, req.body, { ...headers, 'x-request-id': rid });
+      const res = await api(server, method, req.path, req.body, { ...headers, ...(req.headers || {}), 'x-request-id': rid });
       const got = `${res.status} ${typeof res.body === 'string' ? res.body.slice(0, 80) : JSON.stringify(res.body)}`;
       if (res.headers.get('x-request-id') !== rid) problems.push(`${route}: X-Request-Id not echoed`);
       let allowed;
       if (cap === 'public') allowed = true;
       else if (who === 'anonymous') allowed = false;
+      else if (cap === 'authenticated' && req.needs) allowed = caps.includes(req.needs);
       else allowed = cap === 'authenticated' || caps.includes(cap);
       if (allowed) {
         if (res.status !== req.ok || (req.field && res.body?.error?.field !== req.field))
@@ -234,7 +370,8 @@ for (const who of CALLERS) {
       } else if (res.status !== 403 || res.body?.error?.code !== 'forbidden') {
         problems.push(`${route} [${cap}]: expected 403 forbidden, got ${got}`);
       } else {
-        denied.push({ who, route, cap, rid });
+        const path = route.split(' ')[1];
+        denied.push({ who, route, cap: req.needs || cap, rid, object: req.deniedObject || path });
       }
     }
     assert.deepEqual(problems, [], `${who}:\n${problems.join('\n')}`);
@@ -256,8 +393,7 @@ test('every 403 of the matrix left an access.denied audit row (user, route, capa
   for (const d of denied) {
     const r = rows.get(d.rid);
     if (!r) { problems.push(`${d.who} ${d.route}: no access.denied row with request id ${d.rid}`); continue; }
-    const path = d.route.split(' ')[1];
-    if (r.user !== d.who || r.outcome !== 'denied' || r.object !== path || r.detail !== d.cap)
+    if (r.user !== d.who || r.outcome !== 'denied' || r.object !== d.object || r.detail !== d.cap)
       problems.push(`${d.who} ${d.route}: row ${JSON.stringify(r)}`);
   }
   assert.deepEqual(problems, []);
