@@ -25,6 +25,7 @@ export const menu = [
     key: 'registers', titleKey: 'menu.registers', icon: OfficeBuilding,
     items: [
       { name: 'registersAreas', titleKey: 'menu.registersAreas', caps: ['area.read'] },
+      { name: 'registersPeople', titleKey: 'menu.registersPeople', caps: ['person.read'] },
     ],
   },
   { key: 'dashboard', titleKey: 'menu.dashboard', icon: DataAnalysis, items: [] },

@@ -11,7 +11,10 @@ export const RESPONSIBLE_ROLES = ['secretary', 'director', 'grid_leader', 'grid_
 export const CRS = ['wgs84', 'gcj02'];
 export const PERSON_TAGS = ['low_income', 'extreme_poverty', 'elderly_80', 'disabled', 'orphan',
   'left_behind_child', 'lone_elderly', 'veteran'];
+// The tags that mark a sensitive identity: shown and set only with person.read_sensitive.
+export const SENSITIVE_TAGS = ['low_income', 'extreme_poverty', 'disabled', 'orphan', 'left_behind_child'];
 export const RESIDENCES = ['registered', 'floating'];
+export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'];
 export const GENDERS = ['male', 'female'];
 export const UNIT_KINDS = ['agency', 'enterprise', 'social_org', 'property_company', 'owners_committee', 'department'];
 export const PARTY_ORG_KINDS = ['working_committee', 'committee', 'general_branch', 'branch', 'group'];
@@ -120,4 +123,15 @@ export function geometryOf(json) {
   add(json);
   if (!polys.length) return null;
   return polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
+}
+
+// Why an ID number (GB 11643) is not a valid one, as an i18n key, or null:
+// 17 digits, then a digit or X that the weighted sum of the others decides.
+export function idNumberProblem(value) {
+  const v = String(value || '').toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(v)) return 'registers.people.idNumberInvalid';
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(v[i]) * w[i];
+  return '10X98765432'[sum % 11] === v[17] ? null : 'registers.people.idNumberChecksum';
 }

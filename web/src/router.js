@@ -60,6 +60,12 @@ export const routes = [
         meta: { titleKey: 'menu.registersAreas', caps: ['area.read'] },
       },
       {
+        path: 'registers/people',
+        name: 'registersPeople',
+        component: () => import('./pages/registers/PeoplePage.vue'),
+        meta: { titleKey: 'menu.registersPeople', caps: ['person.read'] },
+      },
+      {
         // In the menu for system.read; reachable by anyone logged in through
         // the workbench card (GET /api/v1/health is public).
         path: 'system/health',
