@@ -649,7 +649,9 @@ enum err areas_set_boundary(struct app *app, const struct actor *a, int64_t id, 
 	struct write_ctx x = {.app = app, .a = a, .id = id, .out = out};
 	char *text = NULL;
 	if (geometry != NULL) {
-		GEOSContextHandle_t h = GEOS_init_r();
+		GEOSContextHandle_t h = geo_context();
+		if (h == NULL)
+			return err_set(ei, ERR_INTERNAL, NULL, "GEOS cannot start");
 		GEOSGeometry *g = NULL;
 		enum err rc = geojson_to_geos(h, geometry, crs, &g, ei);
 		if (rc == ERR_OK)
@@ -657,7 +659,6 @@ enum err areas_set_boundary(struct app *app, const struct actor *a, int64_t id, 
 		json_t *wgs = rc == ERR_OK ? geojson_from_geos(h, g, CRS_WGS84) : NULL;
 		if (g)
 			GEOSGeom_destroy_r(h, g);
-		GEOS_finish_r(h);
 		if (rc != ERR_OK)
 			return rc;
 		if (wgs == NULL)
@@ -690,7 +691,7 @@ static json_t *geometry_out(struct fc_ctx *f, const char *geojson)
 {
 	json_error_t jerr;
 	json_t *g = json_loads(geojson, 0, &jerr);
-	if (g == NULL || f->crs == CRS_WGS84)
+	if (g == NULL || f->crs == CRS_WGS84 || f->h == NULL)
 		return g;
 	GEOSGeometry *geom = NULL;
 	struct errinfo ei;
@@ -739,10 +740,8 @@ enum err areas_boundaries(struct app *app, const struct actor *a, int64_t id, in
 {
 	struct bounds_ctx x = {.a = a, .id = id, .level = level,
 	                       .f = {.features = json_array(), .crs = crs}};
-	x.f.h = crs == CRS_WGS84 ? NULL : GEOS_init_r();
+	x.f.h = crs == CRS_WGS84 ? NULL : geo_context();
 	enum err rc = read_checked(app, a, id, boundaries_fn, &x, ei);
-	if (x.f.h)
-		GEOS_finish_r(x.f.h);
 	if (rc != ERR_OK) {
 		json_decref(x.f.features);
 		return rc;
@@ -766,7 +765,7 @@ enum err areas_boundary(struct app *app, const struct actor *a, int64_t id, enum
                         json_t **out, struct errinfo *ei)
 {
 	struct bounds_ctx x = {.a = a, .id = id, .f = {.features = json_array(), .crs = crs}};
-	x.f.h = crs == CRS_WGS84 ? NULL : GEOS_init_r();
+	x.f.h = crs == CRS_WGS84 ? NULL : geo_context();
 	enum err rc = read_checked(app, a, id, one_boundary_fn, &x, ei);
 	if (rc == ERR_OK) {
 		add_feature(&x.f, &x.row, x.one);
@@ -776,8 +775,6 @@ enum err areas_boundary(struct app *app, const struct actor *a, int64_t id, enum
 	}
 	free(x.one);
 	json_decref(x.f.features);
-	if (x.f.h)
-		GEOS_finish_r(x.f.h);
 	return rc;
 }
 

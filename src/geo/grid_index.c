@@ -56,7 +56,7 @@ static void geos_key_create(void)
 	geos_key_ok = pthread_key_create(&geos_key, geos_ctx_destroy) == 0;
 }
 
-static GEOSContextHandle_t geos_ctx(void)
+GEOSContextHandle_t geo_context(void)
 {
 	if (tls_geos != NULL)
 		return tls_geos;
@@ -147,7 +147,7 @@ enum err grid_index_build(const struct grid_shape *shapes, size_t n, struct grid
                           struct errinfo *ei)
 {
 	*out = NULL;
-	GEOSContextHandle_t h = geos_ctx();
+	GEOSContextHandle_t h = geo_context();
 	struct grid_index *ix = calloc(1, sizeof *ix);
 	if (h == NULL || ix == NULL)
 		goto internal;
@@ -217,7 +217,7 @@ int64_t grid_index_locate(const struct grid_index *ix, double lng, double lat)
 {
 	if (ix == NULL || ix->tree == NULL || !isfinite(lng) || !isfinite(lat))
 		return 0;
-	GEOSContextHandle_t h = geos_ctx();
+	GEOSContextHandle_t h = geo_context();
 	if (h == NULL)
 		return 0;
 	GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, lng, lat);
@@ -233,7 +233,7 @@ void grid_index_free(struct grid_index *ix)
 {
 	if (ix == NULL)
 		return;
-	GEOSContextHandle_t h = geos_ctx();
+	GEOSContextHandle_t h = geo_context();
 	/* Without a context nothing can be freed through GEOS; leaking beats
 	 * crashing, and geos_ctx fails only when memory is gone. */
 	if (h != NULL) {

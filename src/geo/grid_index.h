@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <geos_c.h>
+
 #include "util/err.h"
 
 struct grid_index; /* opaque, immutable once built */
@@ -61,5 +63,10 @@ void grid_index_ref_set(struct grid_index_ref *ref, struct grid_index *ix);
 int64_t grid_index_ref_locate(struct grid_index_ref *ref, double lng, double lat, size_t *size_out);
 /* Frees the slot and its index; NULL is fine. No reader may be running. */
 void grid_index_ref_free(struct grid_index_ref *ref);
+
+/* The calling thread's GEOS context, made on first use and finished when the
+ * thread exits (GEOS contexts must not be shared; creating one takes a lock).
+ * NULL if GEOS cannot start. */
+GEOSContextHandle_t geo_context(void);
 
 #endif
