@@ -201,7 +201,8 @@ const struct route core_routes[] = {
 
 /* Each resource keeps its rows and field specs beside its handlers; the
  * server sees one table. */
-static const struct route *const tables[] = {core_routes, area_routes, io_routes, NULL};
+static const struct route *const tables[] = {core_routes, area_routes, unit_routes, party_routes,
+                                             io_routes, NULL};
 
 const struct route *api_routes(int *count)
 {
