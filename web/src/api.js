@@ -21,13 +21,16 @@ export const API_BASE = '/api/v1';
 const DEFAULT_TIMEOUT_MS = 30000;
 
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'error', message = '', field = null, requestId = null, cause } = {}) {
+  constructor({ status = 0, code = 'error', message = '', field = null, requestId = null, body = null, cause } = {}) {
     super(message || code, cause ? { cause } : undefined);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
     this.requestId = requestId;
+    // The whole JSON answer, for refusals that carry more than the error
+    // (an import's 422 lists every row's error beside it).
+    this.body = body;
   }
 }
 
@@ -147,6 +150,7 @@ export async function request(method, path, opts = {}) {
     message: typeof err.message === 'string' ? err.message : res.statusText,
     field: typeof err.field === 'string' ? err.field : null,
     requestId,
+    body: data,
   });
   if (res.status === 401 && auth && onUnauthorized) {
     try { onUnauthorized(error); } catch { /* the caller still sees the error */ }

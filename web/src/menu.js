@@ -26,6 +26,7 @@ export const menu = [
     items: [
       { name: 'registersAreas', titleKey: 'menu.registersAreas', caps: ['area.read'] },
       { name: 'registersPeople', titleKey: 'menu.registersPeople', caps: ['person.read'] },
+      { name: 'registersImport', titleKey: 'menu.registersImport', caps: ['register.import'] },
     ],
   },
   { key: 'dashboard', titleKey: 'menu.dashboard', icon: DataAnalysis, items: [] },

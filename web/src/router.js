@@ -66,6 +66,12 @@ export const routes = [
         meta: { titleKey: 'menu.registersPeople', caps: ['person.read'] },
       },
       {
+        path: 'registers/import',
+        name: 'registersImport',
+        component: () => import('./pages/registers/ImportPage.vue'),
+        meta: { titleKey: 'menu.registersImport', caps: ['register.import'] },
+      },
+      {
         // In the menu for system.read; reachable by anyone logged in through
         // the workbench card (GET /api/v1/health is public).
         path: 'system/health',
