@@ -11,6 +11,7 @@ extern const struct route core_routes[]; /* routes.c: health, session, accounts,
 extern const struct route area_routes[]; /* areas.c */
 extern const struct route unit_routes[];  /* units.c */
 extern const struct route party_routes[]; /* party.c */
+extern const struct route people_routes[];
 extern const struct route io_routes[];   /* imports.c: CSV imports, xlsx exports */
 /* Every table as one array, built on the first call (main.c, before threads). */
 const struct route *api_routes(int *count);
