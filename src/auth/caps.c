@@ -37,6 +37,15 @@ bool capability_known(const char *name)
 	return false;
 }
 
+bool capability_administrative(const char *name)
+{
+	static const char *const prefixes[] = {"user.", "role.", "apikey.", "audit.", "system.", NULL};
+	for (int i = 0; prefixes[i]; i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 #define CAPS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 const struct default_role default_roles[] = {

@@ -17,6 +17,9 @@ struct capability {
 /* NULL-terminated. */
 extern const struct capability capabilities[];
 bool capability_known(const char *name);
+/* The powers of the three administrators (user.*, role.*, apikey.*,
+ * audit.*, system.*), as against the business capabilities of the staff. */
+bool capability_administrative(const char *name);
 
 struct default_role {
 	const char *id;

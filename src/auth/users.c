@@ -85,8 +85,8 @@ static enum err phone_prepare(struct app *app, const char *phone, struct user_ro
 
 /* What an actor may do to another account. Reading needs only scope.
  * Managing (edit, lock, reset a password, end sessions, make an API key
- * that acts as it) also needs every capability the account has: nobody
- * acts on an account more powerful than their own, which keeps the system
+ * that acts as it) also needs every administrative capability the account
+ * has: nobody acts on an account more powerful than their own, which keeps the system
  * administrator, the security administrator and the auditor apart (三员分立). */
 enum target_mode { TARGET_READ, TARGET_MANAGE };
 
@@ -104,8 +104,11 @@ static enum err target(struct store_conn *c, const struct actor *a, int64_t id, 
 	if (t == NULL)
 		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
 	rc = store_identity_load(c, id, t, ei);
+	/* Administrative powers only: the system administrator keeps the staff's
+	 * accounts without holding their business capabilities (every reset is
+	 * audited and ends the account's sessions). */
 	for (int i = 0; rc == ERR_OK && i < t->ncaps; i++)
-		if (!identity_has(a->who, t->caps[i]))
+		if (capability_administrative(t->caps[i]) && !identity_has(a->who, t->caps[i]))
 			rc = err_set(ei, ERR_FORBIDDEN, NULL,
 			             "user %lld holds %s, which you do not: ask an administrator who does",
 			             (long long)id, t->caps[i]);
