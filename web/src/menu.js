@@ -26,6 +26,7 @@ export const menu = [
     items: [
       { name: 'registersAreas', titleKey: 'menu.registersAreas', caps: ['area.read'] },
       { name: 'registersPeople', titleKey: 'menu.registersPeople', caps: ['person.read'] },
+      { name: 'registersUnits', titleKey: 'menu.registersUnits', caps: ['unit.read'] },
       { name: 'registersImport', titleKey: 'menu.registersImport', caps: ['register.import'] },
     ],
   },

@@ -66,6 +66,12 @@ export const routes = [
         meta: { titleKey: 'menu.registersPeople', caps: ['person.read'] },
       },
       {
+        path: 'registers/units',
+        name: 'registersUnits',
+        component: () => import('./pages/registers/UnitsPage.vue'),
+        meta: { titleKey: 'menu.registersUnits', caps: ['unit.read'] },
+      },
+      {
         path: 'registers/import',
         name: 'registersImport',
         component: () => import('./pages/registers/ImportPage.vue'),

@@ -570,6 +570,13 @@ export default {
       other: 'Other',
     },
     units: {
+      unitPh: 'Type a name to find a unit',
+      creditCodeInvalid: 'A unified social credit code is 18 digits or capital letters',
+      editPairing: 'Edit pairing',
+      endsBeforeStart: 'The end cannot be before the start',
+      addServedArea: 'Add served area',
+      postPh: 'e.g. part-time member',
+      noPaired: 'No unit is paired with this community today; add a pairing before seating members.',
       tabUnits: 'Units',
       tabPairings: 'Pairings',
       tabCommittee: 'Joint committee',

@@ -571,6 +571,13 @@ export default {
       other: '其他',
     },
     units: {
+      unitPh: '输入名称查找单位',
+      creditCodeInvalid: '统一社会信用代码为 18 位数字或大写字母',
+      editPairing: '编辑结对',
+      endsBeforeStart: '结束日期不能早于开始日期',
+      addServedArea: '添加服务区域',
+      postPh: '如 兼职委员',
+      noPaired: '该社区目前没有进行中的结对单位，先新增结对才能添加大党委成员。',
       tabUnits: '驻区单位',
       tabPairings: '结对共建',
       tabCommittee: '大党委',
