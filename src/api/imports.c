@@ -47,7 +47,8 @@ static json_t *result_json(const struct register_io *io, const struct import_res
 		json_array_append_new(errs, o);
 	}
 	json_t *o = json_pack("{s:s, s:b, s:i, s:i, s:i, s:o}", "register", io->name, "dry_run",
-	                      res->dry_run, "rows", res->rows, "imported", res->dry_run ? 0 : res->imported,
+	                      res->dry_run, "rows", res->rows, "imported",
+	                      res->dry_run || res->nerrors > 0 ? 0 : res->imported,
 	                      "error_count", res->nerrors, "errors", errs);
 	json_object_set_new(o, "converted_from",
 	                    res->converted_from ? json_string(res->converted_from) : json_null());

@@ -406,9 +406,10 @@ static enum err set_point(const struct area_input *in, struct area_row *r, struc
 {
 	if (!in->set_point)
 		return ERR_OK;
-	const char *why = coord_check(in->lng, in->lat);
-	if (why != NULL)
-		return err_set(ei, ERR_INVALID, "lng", "the point %s", why);
+	if (coord_check(in->lng, 0) != NULL)
+		return err_set(ei, ERR_INVALID, "lng", "lng must be between -180 and 180");
+	if (coord_check(0, in->lat) != NULL)
+		return err_set(ei, ERR_INVALID, "lat", "lat must be between -90 and 90");
 	r->has_point = true;
 	if (in->crs == CRS_GCJ02)
 		coord_gcj02_to_wgs84(in->lng, in->lat, &r->lng, &r->lat);
@@ -456,9 +457,13 @@ enum err area_create_tx(struct store_conn *c, struct app *app, const struct acto
 		if (why != NULL)
 			return err_set(ei, ERR_INVALID, "code", "code %s %s", in->code, why);
 		snprintf(r->code, sizeof r->code, "%s", in->code);
-	} else if ((rc = store_area_next_code(c, parent.code, area_code_len(r->level), r->code, ei)) !=
-	           ERR_OK) {
-		return rc;
+	} else {
+		if ((rc = store_area_next_code(c, parent.code, area_code_len(r->level), r->code, ei)) != ERR_OK)
+			return rc;
+		/* Streets are 001–099 and communities 001–199 (DOMAIN.md). */
+		if (area_code_check(r->code, r->level, parent.code) != NULL)
+			return err_set(ei, ERR_CONFLICT, "code", "no free %s code is left under %s",
+			               area_level_name(r->level), parent.code);
 	}
 	/* Checked first: a failed INSERT would spoil a PostgreSQL transaction (imports). */
 	struct area_row taken;
@@ -859,9 +864,10 @@ enum err areas_locate(struct app *app, const struct actor *a, double lng, double
                       enum coord_crs crs, struct area_row *grid, area_fn ancestors, void *ctx,
                       struct errinfo *ei)
 {
-	const char *why = coord_check(lng, lat);
-	if (why != NULL)
-		return err_set(ei, ERR_INVALID, "lng", "the point %s", why);
+	if (coord_check(lng, 0) != NULL)
+		return err_set(ei, ERR_INVALID, "lng", "lng must be between -180 and 180");
+	if (coord_check(0, lat) != NULL)
+		return err_set(ei, ERR_INVALID, "lat", "lat must be between -90 and 90");
 	if (crs == CRS_GCJ02)
 		coord_gcj02_to_wgs84(lng, lat, &lng, &lat);
 	pthread_once(&locator_once, locator_init);

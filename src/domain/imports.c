@@ -109,7 +109,15 @@ static enum err import_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		}
 		add_error(res, line, rei.field[0] ? rei.field : NULL, rei.message);
 	}
-	if (r < 0) { /* the file itself breaks here */
+	if (r < 0) {
+		/* Past a limit the file as a whole is refused (413); a broken record
+		 * is reported at its line like a bad row. */
+		enum err why = ei->code;
+		if (why == ERR_TOO_LARGE) {
+			snprintf(ei->field, sizeof ei->field, "body");
+			rc = why;
+			goto out;
+		}
 		add_error(res, line, NULL, ei->message);
 		err_clear(ei);
 	}

@@ -207,15 +207,24 @@ enum err store_area_search(struct store_conn *c, const char *q, int level,
                            const struct code_ranges *r, int limit, area_fn fn, void *ctx,
                            struct errinfo *ei)
 {
-	char like[300], prefix[300];
-	snprintf(like, sizeof like, "%%%s%%", q);
-	snprintf(prefix, sizeof prefix, "%s%%", q);
+	/* The text is matched literally: % and _ lose their LIKE meaning. */
+	char esc[200], like[300], prefix[300];
+	size_t k = 0;
+	for (const char *t = q; *t && k + 2 < sizeof esc; t++) {
+		if (*t == '%' || *t == '_' || *t == '\\')
+			esc[k++] = '\\';
+		esc[k++] = *t;
+	}
+	esc[k] = '\0';
+	snprintf(like, sizeof like, "%%%s%%", esc);
+	snprintf(prefix, sizeof prefix, "%s%%", esc);
 	struct store_val p[40];
 	int np = 0;
 	struct strbuf sb;
 	strbuf_init(&sb, 4096);
 	strbuf_adds(&sb, "SELECT " AREA_COLS CHILDREN_COL
-	                 " FROM area a WHERE a.valid_to IS NULL AND (a.name LIKE ? OR a.code LIKE ?)");
+	                 " FROM area a WHERE a.valid_to IS NULL AND (a.name LIKE ? ESCAPE '\\' OR"
+	                 " a.code LIKE ? ESCAPE '\\')");
 	p[np++] = SV_TEXT(like);
 	p[np++] = SV_TEXT(prefix);
 	if (level > 0) {
