@@ -10,7 +10,8 @@
 #include "util/csv.h"
 #include "util/xlsx.h"
 
-const struct register_io *const register_ios[] = {&area_io, &unit_io, &party_org_io, &party_member_io,
+const struct register_io *const register_ios[] = {&area_io,          &unit_io,      &party_org_io,
+                                                   &party_member_io,  &household_io, &person_io,
                                                    NULL};
 
 const struct register_io *register_io_find(const char *name)
