@@ -17,7 +17,15 @@ export const menu = [
   { key: 'workbench', titleKey: 'menu.workbench', icon: House, route: 'workbench' },
   { key: 'requests', titleKey: 'menu.requests', icon: Phone, items: [] },
   { key: 'wishes', titleKey: 'menu.wishes', icon: Present, items: [] },
-  { key: 'party', titleKey: 'menu.party', icon: Flag, items: [] },
+  {
+    key: 'party', titleKey: 'menu.party', icon: Flag,
+    items: [
+      { name: 'partyOrgs', titleKey: 'menu.partyOrgs', caps: ['party.read'] },
+      { name: 'partyMembers', titleKey: 'menu.partyMembers', caps: ['party.read'] },
+      { name: 'partyReportIns', titleKey: 'menu.partyReportIns', caps: ['party.read'] },
+      { name: 'partyCenterHouseholds', titleKey: 'menu.partyCenterHouseholds', caps: ['party.read'] },
+    ],
+  },
   { key: 'deliberation', titleKey: 'menu.deliberation', icon: ChatLineRound, items: [] },
   { key: 'safety', titleKey: 'menu.safety', icon: Warning, items: [] },
   { key: 'tasks', titleKey: 'menu.tasks', icon: Finished, items: [] },

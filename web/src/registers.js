@@ -18,10 +18,30 @@ export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'gr
 export const GENDERS = ['male', 'female'];
 export const UNIT_KINDS = ['agency', 'enterprise', 'social_org', 'property_company', 'owners_committee', 'department'];
 export const PARTY_ORG_KINDS = ['working_committee', 'committee', 'general_branch', 'branch', 'group'];
-export const PARTY_MEMBER_STATUSES = ['full', 'probationary', 'activist'];
+export const PARTY_MEMBER_STATUSES = ['full', 'probationary'];
 // 六个一, in the order of GLOSSARY.md.
 export const SIX_ONES = ['meeting', 'discussion', 'survey', 'wish', 'volunteer', 'pairing'];
 export const REGISTERS = ['areas', 'units', 'party_orgs', 'party_members', 'households', 'people'];
+export const REPORT_KINDS = ['member', 'org'];
+
+// A party organisation of the API as a tree node (its `children` is a count too).
+export function orgNode(o) {
+  const count = Number.isFinite(o?.children) ? o.children : null;
+  return { ...o, childCount: count, children: undefined, kids: undefined, leaf: count === 0 };
+}
+export const ORG_TREE_PROPS = { label: 'name', children: 'kids', isLeaf: 'leaf' };
+export async function loadOrgs(parentId, signal) {
+  return itemsOf(await api.get('/party/orgs', { query: { parent: parentId || undefined }, signal })).map(orgNode);
+}
+// The kinds allowed below a parent of `kind` (GLOSSARY: 党工委 > 党委 > 党总支 > 党支部 > 党小组).
+export function orgKindsBelow(kind) {
+  const i = PARTY_ORG_KINDS.indexOf(kind);
+  return i < 0 ? [...PARTY_ORG_KINDS] : PARTY_ORG_KINDS.slice(i + 1);
+}
+// This year in UTC+08:00.
+export function thisYear() {
+  return Number(todayInZone().slice(0, 4));
+}
 
 // Tag colour of an area level (one colour per level, the same everywhere).
 const LEVEL_TYPES = {

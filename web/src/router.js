@@ -78,6 +78,30 @@ export const routes = [
         meta: { titleKey: 'menu.registersImport', caps: ['register.import'] },
       },
       {
+        path: 'party/orgs',
+        name: 'partyOrgs',
+        component: () => import('./pages/party/PartyOrgsPage.vue'),
+        meta: { titleKey: 'menu.partyOrgs', caps: ['party.read'] },
+      },
+      {
+        path: 'party/members',
+        name: 'partyMembers',
+        component: () => import('./pages/party/PartyMembersPage.vue'),
+        meta: { titleKey: 'menu.partyMembers', caps: ['party.read'] },
+      },
+      {
+        path: 'party/report-ins',
+        name: 'partyReportIns',
+        component: () => import('./pages/party/ReportInsPage.vue'),
+        meta: { titleKey: 'menu.partyReportIns', caps: ['party.read'] },
+      },
+      {
+        path: 'party/center-households',
+        name: 'partyCenterHouseholds',
+        component: () => import('./pages/party/CenterHouseholdsPage.vue'),
+        meta: { titleKey: 'menu.partyCenterHouseholds', caps: ['party.read'] },
+      },
+      {
         // In the menu for system.read; reachable by anyone logged in through
         // the workbench card (GET /api/v1/health is public).
         path: 'system/health',
