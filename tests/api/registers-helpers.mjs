@@ -197,3 +197,17 @@ export function idNumber(area6, birth, seq) {
   for (let i = 0; i < 17; i++) sum += Number(body[i]) * w[i];
   return body + '10X98765432'[sum % 11];
 }
+
+// A valid GB 32100 unified social credit code from its first 17 characters.
+export function creditCode(first17) {
+  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += chars.indexOf(first17[i]) * w[i];
+  return first17 + chars[(31 - (sum % 31)) % 31];
+}
+
+// Today in the office's zone (+08:00), as the server counts dates.
+export function todayCST() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
