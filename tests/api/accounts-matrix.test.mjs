@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { startServer, api, root, DEMO_PASSWORD } from '../lib/server.mjs';
 import { stopClean } from './helpers.mjs';
+import { idNumber, todayCST } from './registers-helpers.mjs';
 
 // --- the contract, read from docs/API.md --------------------------------------------
 
@@ -205,6 +206,127 @@ const REQUESTS = {
     path: `/api/v1/areas/${fx.moves[c.who] || fx.compound}/move`, ok: 200, body: { parent_id: fx.grid2 },
   }),
 
+  // --- households and people (c.household, c.person: this caller's) ---
+  'GET /api/v1/households': () => ({ path: `/api/v1/households?area=${fx.community}&limit=5`, ok: 200 }),
+  'POST /api/v1/households': (c) => ({
+    path: '/api/v1/households', ok: 201, body: { area_id: fx.building, room: `mx-${c.who}` },
+    after: (res) => { c.household = res.body.id; },
+  }),
+  'GET /api/v1/households/{id}': () => ({ path: `/api/v1/households/${fx.household}`, ok: 200 }),
+  'PATCH /api/v1/households/{id}': (c) => ({
+    path: `/api/v1/households/${c.household || fx.household}`, ok: 200, body: { room: `mx-${c.who}-改` },
+  }),
+  'GET /api/v1/people': () => ({ path: `/api/v1/people?area=${fx.community}&limit=5`, ok: 200 }),
+  'POST /api/v1/people': (c) => ({
+    path: '/api/v1/people', ok: 201,
+    body: { household_id: c.household || fx.household, name: `矩阵居民 ${c.who}`, gender: 'female', birth_date: '1980-05-05', residence: 'registered' },
+    after: (res) => { c.person = res.body.id; },
+  }),
+  'GET /api/v1/people/{id}': () => ({ path: `/api/v1/people/${fx.person}`, ok: 200 }),
+  'PATCH /api/v1/people/{id}': (c) => ({
+    path: `/api/v1/people/${c.person || fx.person}`, ok: 200, body: { relation: 'spouse' },
+  }),
+  'POST /api/v1/people/{id}/unmask': () => ({
+    path: `/api/v1/people/${fx.person}/unmask`, ok: 200, body: { fields: ['id_number', 'phone'] },
+  }),
+
+  // --- units, pairings, joint committees (c.unit, c.contact, c.pairing, c.seat) ---
+  'GET /api/v1/units': () => ({ path: `/api/v1/units?area=${fx.community}`, ok: 200 }),
+  'POST /api/v1/units': (c) => ({
+    path: '/api/v1/units', ok: 201, body: { kind: 'enterprise', name: `矩阵单位 ${c.who}`, area_id: fx.community },
+    after: (res) => { c.unit = res.body.id; },
+  }),
+  'GET /api/v1/units/{id}': () => ({ path: `/api/v1/units/${fx.unit}`, ok: 200 }),
+  'PATCH /api/v1/units/{id}': (c) => ({
+    path: `/api/v1/units/${c.unit || fx.unit}`, ok: 200, body: { address: `矩阵路 ${c.who}` },
+  }),
+  'POST /api/v1/units/{id}/contacts': (c) => ({
+    path: `/api/v1/units/${c.unit || fx.unit}/contacts`, ok: 201, body: { name: '矩阵联系人', phone: '13900003333' },
+    after: (res) => { c.contact = res.body.id; },
+  }),
+  'GET /api/v1/units/{id}/contacts/{cid}/phone': () => ({
+    path: `/api/v1/units/${fx.unit}/contacts/${fx.contact}/phone`, ok: 200,
+  }),
+  'DELETE /api/v1/units/{id}/contacts/{cid}': (c) => ({
+    path: `/api/v1/units/${c.unit || fx.unit}/contacts/${c.contact || 999999}`, ok: 200,
+  }),
+  'PUT /api/v1/units/{id}/areas': () => ({
+    path: `/api/v1/units/${fx.dept}/areas`, ok: 200, body: { area_ids: [fx.community] },
+  }),
+  'GET /api/v1/pairings': () => ({ path: `/api/v1/pairings?community=${fx.community}`, ok: 200 }),
+  'POST /api/v1/pairings': (c) => ({
+    path: '/api/v1/pairings', ok: 201,
+    body: { unit_id: c.unit || fx.unit, community_id: fx.community, starts_on: '2021-01-01', content: '矩阵共建' },
+    after: (res) => { c.pairing = res.body.id; },
+  }),
+  'PATCH /api/v1/pairings/{id}': (c) => ({
+    path: `/api/v1/pairings/${c.pairing || fx.pairing}`, ok: 200, body: { content: `矩阵共建 ${c.who}` },
+  }),
+  'GET /api/v1/areas/{id}/joint-committee': () => ({ path: `/api/v1/areas/${fx.community}/joint-committee`, ok: 200 }),
+  'POST /api/v1/areas/{id}/joint-committee': (c) => ({
+    path: `/api/v1/areas/${fx.community}/joint-committee`, ok: 201,
+    body: { unit_id: fx.unit, name: `矩阵委员 ${c.who}`, post: '兼职委员' },
+    after: (res) => { c.seat = res.body.id; },
+  }),
+  'DELETE /api/v1/areas/{id}/joint-committee/{mid}': (c) => ({
+    path: `/api/v1/areas/${fx.community}/joint-committee/${c.seat || 999999}`, ok: 200,
+  }),
+
+  // --- party (c.org, c.member, c.report, c.center: this caller's) ---
+  'GET /api/v1/party/orgs': () => ({ path: `/api/v1/party/orgs?parent=${fx.org}`, ok: 200 }),
+  'POST /api/v1/party/orgs': (c) => ({
+    path: '/api/v1/party/orgs', ok: 201,
+    body: { parent_id: fx.org, kind: 'branch', name: `矩阵支部 ${c.who}`, area_id: fx.community },
+    after: (res) => { c.org = res.body.id; },
+  }),
+  'GET /api/v1/party/orgs/{id}': () => ({ path: `/api/v1/party/orgs/${fx.org}`, ok: 200 }),
+  'PATCH /api/v1/party/orgs/{id}': (c) => ({
+    path: `/api/v1/party/orgs/${c.org || fx.org}`, ok: 200, body: { name: `矩阵支部 ${c.who} 改` },
+  }),
+  'POST /api/v1/party/orgs/{id}/report-in': (c) => ({
+    path: `/api/v1/party/orgs/${c.org || fx.org}/report-in`, ok: 201, body: { community_id: fx.community, reported_on: TODAY },
+  }),
+  'GET /api/v1/party/members': () => ({ path: `/api/v1/party/members?org=${fx.org}`, ok: 200 }),
+  'POST /api/v1/party/members': (c) => ({
+    path: '/api/v1/party/members', ok: 201,
+    body: { name: `矩阵党员 ${c.who}`, gender: 'male', status: 'full', org_id: fx.org, community_id: fx.community },
+    after: (res) => { c.member = res.body.id; },
+  }),
+  'GET /api/v1/party/members/{id}': () => ({ path: `/api/v1/party/members/${fx.member}`, ok: 200 }),
+  'PATCH /api/v1/party/members/{id}': (c) => ({
+    path: `/api/v1/party/members/${c.member || fx.member}`, ok: 200, body: { joined_on: '2010-07-01' },
+  }),
+  'GET /api/v1/party/members/{id}/phone': () => ({ path: `/api/v1/party/members/${fx.member}/phone`, ok: 200 }),
+  'POST /api/v1/party/members/{id}/report-in': (c) => ({
+    path: `/api/v1/party/members/${c.member || fx.member}/report-in`, ok: 201,
+    body: { community_id: fx.community, reported_on: TODAY },
+    after: (res) => { c.report = res.body.id; },
+  }),
+  'GET /api/v1/party/members/{id}/six-ones': () => ({ path: `/api/v1/party/members/${fx.member}/six-ones`, ok: 200 }),
+  'PUT /api/v1/party/members/{id}/six-ones/{year}/{item}': (c) => ({
+    path: `/api/v1/party/members/${c.member || fx.member}/six-ones/${YEAR}/volunteer`, ok: 200, body: { done_on: TODAY },
+  }),
+  'DELETE /api/v1/party/members/{id}/six-ones/{year}/{item}': (c) => ({
+    path: `/api/v1/party/members/${c.member || fx.member}/six-ones/${YEAR}/volunteer`, ok: 200,
+  }),
+  'GET /api/v1/party/report-ins': () => ({ path: `/api/v1/party/report-ins?community=${fx.community}`, ok: 200 }),
+  'POST /api/v1/party/report-ins/{id}/end': (c) => ({
+    path: `/api/v1/party/report-ins/${c.report || fx.report}/end`, ok: 200, body: { ended_on: TODAY },
+  }),
+  'GET /api/v1/party/center-households': () => ({ path: `/api/v1/party/center-households?area=${fx.community}`, ok: 200 }),
+  'POST /api/v1/party/center-households': (c) => ({
+    path: '/api/v1/party/center-households', ok: 201,
+    body: { member_id: fx.member, household_id: fx.homes[c.who] || fx.household, covers: [fx.covers[c.who] || fx.household] },
+    after: (res) => { c.center = res.body.id; },
+  }),
+  'GET /api/v1/party/center-households/{id}': () => ({ path: `/api/v1/party/center-households/${fx.center}`, ok: 200 }),
+  'PUT /api/v1/party/center-households/{id}/covers': (c) => ({
+    path: `/api/v1/party/center-households/${c.center || fx.center}/covers`, ok: 200, body: { household_ids: [] },
+  }),
+  'DELETE /api/v1/party/center-households/{id}': (c) => ({
+    path: `/api/v1/party/center-households/${c.center || fx.center}`, ok: 200,
+  }),
+
   // --- imports and exports (a dry run: nothing is written) ---
   'GET /api/v1/imports/{register}/template': () => ({ path: '/api/v1/imports/areas/template', ok: 200 }),
   'POST /api/v1/imports/{register}': () => ({
@@ -229,7 +351,10 @@ const denied = []; // {who, route, cap, rid, object}: every 403 of the matrix
 // person in charge with a phone), and a compound for each caller that may
 // move one (moved from the first grid to the second).
 const MX_POINT = [101.005, 25.005];
-const fx = { moves: {} };
+const fx = { moves: {}, homes: {}, covers: {} };
+const TODAY = todayCST();
+const YEAR = Number(TODAY.slice(0, 4));
+const WRITERS = ['district', 'street', 'community']; // the demo users holding party.manage
 const square = (x0, y0, x1, y1) => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
 
 async function registerFixture() {
@@ -265,6 +390,31 @@ async function registerFixture() {
   fx.compound = (await call('POST', '/api/v1/areas', { parent_id: g.id, name: '矩阵小区' }, 201)).id;
   for (const who of ['district', 'street', 'community'])
     fx.moves[who] = (await call('POST', '/api/v1/areas', { parent_id: g.id, name: `矩阵搬迁小区 ${who}` }, 201)).id;
+
+  // people: a building with a household and a person (ID number and phone)
+  fx.building = (await call('POST', '/api/v1/areas', { parent_id: fx.compound, name: '矩阵楼' }, 201)).id;
+  fx.household = (await call('POST', '/api/v1/households', { area_id: fx.building, room: 'mx-0' }, 201)).id;
+  fx.person = (await call('POST', '/api/v1/people', {
+    household_id: fx.household, name: '矩阵户主', id_number: idNumber('110105', '1960-01-01', 991), phone: '13900004444', residence: 'registered',
+  }, 201)).id;
+  // units: an enterprise with a contact, paired with the community; a department in it
+  fx.unit = (await call('POST', '/api/v1/units', { kind: 'enterprise', name: '矩阵共建企业', area_id: cm.id }, 201)).id;
+  fx.contact = (await call('POST', `/api/v1/units/${fx.unit}/contacts`, { name: '矩阵联系人', phone: '13900005555' }, 201)).id;
+  fx.dept = (await call('POST', '/api/v1/units', { kind: 'department', name: '矩阵职能部门', area_id: cm.id }, 201)).id;
+  fx.pairing = (await call('POST', '/api/v1/pairings', { unit_id: fx.unit, community_id: cm.id, starts_on: '2020-01-01', content: '矩阵共建' }, 201)).id;
+  // party: an organisation, a member (with a phone) reported in today, a centre household
+  fx.org = (await call('POST', '/api/v1/party/orgs', { kind: 'committee', name: '矩阵社区党委', area_id: cm.id }, 201)).id;
+  fx.member = (await call('POST', '/api/v1/party/members', {
+    name: '矩阵党员', gender: 'female', phone: '13900006666', status: 'full', org_id: fx.org, community_id: cm.id,
+  }, 201)).id;
+  fx.report = (await call('POST', `/api/v1/party/members/${fx.member}/report-in`, { community_id: cm.id, reported_on: TODAY }, 201)).id;
+  const room = async (r) => (await call('POST', '/api/v1/households', { area_id: fx.building, room: r }, 201)).id;
+  fx.center = (await call('POST', '/api/v1/party/center-households',
+    { member_id: fx.member, household_id: await room('mx-center'), covers: [await room('mx-covered')] }, 201)).id;
+  for (const who of WRITERS) {
+    fx.homes[who] = await room(`h-${who}`);
+    fx.covers[who] = await room(`c-${who}`);
+  }
 }
 
 before(async () => {
