@@ -296,12 +296,17 @@ static struct sealed sealed_of(const struct pii *p)
 }
 
 /* Writes a new person checked by person_check, with their tags; p->id is
- * filled when want_id or when there are tags to write. */
+ * filled when want_id or when there are tags to write. An import asks for
+ * no id: a tagged person with an ID number is found again by its hash, so
+ * only a tagged person without one costs an insert with RETURNING. */
 static enum err person_insert(struct store_conn *c, struct person_row *p, const struct pii *idn,
                               const struct pii *phone, bool want_id, struct errinfo *ei)
 {
 	struct sealed si = sealed_of(idn), sp = sealed_of(phone);
-	enum err rc = store_person_insert(c, p, &si, &sp, want_id || p->tags != 0, ei);
+	bool by_hash = !want_id && p->tags != 0 && idn->enc != NULL;
+	enum err rc = store_person_insert(c, p, &si, &sp, !by_hash && (want_id || p->tags != 0), ei);
+	if (rc == ERR_OK && by_hash)
+		rc = store_person_by_id_hash(c, idn->hash, 0, &p->id, ei);
 	if (rc == ERR_OK && p->tags)
 		rc = store_person_tags_set(c, p->id, 0, p->tags, ei);
 	return rc;
@@ -579,7 +584,7 @@ static enum err household_create_fn(struct store_conn *c, void *arg, struct erri
 	h->area_id = ar.id;
 	snprintf(h->area_code, sizeof h->area_code, "%s", ar.code);
 	utf8_copy(h->room, sizeof h->room, x->room);
-	if ((rc = store_household_insert(c, h, ei)) != ERR_OK)
+	if ((rc = store_household_insert(c, h, true, ei)) != ERR_OK)
 		return rc;
 	char object[48], detail[200];
 	snprintf(object, sizeof object, "household:%lld", (long long)h->id);
@@ -1005,7 +1010,8 @@ static enum err io_household(struct io_state *st, struct store_conn *c, const st
 	rc = store_household_find(c, ar->id, room, h, ei);
 	if (rc == ERR_NOTFOUND && create) {
 		err_clear(ei);
-		rc = store_household_insert(c, h, ei);
+		if ((rc = store_household_insert(c, h, false, ei)) == ERR_OK)
+			rc = store_household_find(c, ar->id, room, h, ei);
 	}
 	if (rc == ERR_OK && st != NULL) {
 		st->households[k].area_id = ar->id;
@@ -1035,7 +1041,7 @@ static enum err household_row_fn(struct import_ctx *x, struct store_conn *c,
 	h.area_id = ar.id;
 	snprintf(h.area_code, sizeof h.area_code, "%s", ar.code);
 	utf8_copy(h.room, sizeof h.room, room);
-	return store_household_insert(c, &h, ei);
+	return store_household_insert(c, &h, false, ei);
 }
 
 static enum err person_row_fn(struct import_ctx *x, struct store_conn *c,
@@ -1146,10 +1152,14 @@ static enum err household_export(struct import_ctx *x, struct store_conn *c,
                                  struct errinfo *ei)
 {
 	struct export_ctx e = {.emit = emit, .ctx = ctx};
+	char after[AREA_CODE_MAX + 1] = "";
 	enum err rc;
 	do {
+		/* A bound parameter is not copied: the cursor must not change under
+		 * the running query, so it is read from its own buffer. */
+		memcpy(after, e.last_code, sizeof after);
 		e.n = 0;
-		rc = store_household_list(c, r, e.last_code[0] ? e.last_code : NULL, e.last_id, EXPORT_PAGE,
+		rc = store_household_list(c, r, after[0] ? after : NULL, e.last_id, EXPORT_PAGE,
 		                          export_household, &e, ei);
 	} while (rc == ERR_OK && e.n == EXPORT_PAGE);
 	return rc;
@@ -1187,10 +1197,12 @@ static enum err person_export(struct import_ctx *x, struct store_conn *c,
                               struct errinfo *ei)
 {
 	struct export_ctx e = {.emit = emit, .ctx = ctx, .visible = people_visible_tags(x->actor)};
+	char after[AREA_CODE_MAX + 1] = "";
 	enum err rc;
 	do {
+		memcpy(after, e.last_code, sizeof after); /* see household_export */
 		e.n = 0;
-		struct people_query q = {.ranges = r, .after_code = e.last_code[0] ? e.last_code : NULL,
+		struct people_query q = {.ranges = r, .after_code = after[0] ? after : NULL,
 		                         .after_id = e.last_id, .limit = EXPORT_PAGE};
 		rc = store_people_list(c, &q, export_person, &e, ei);
 	} while (rc == ERR_OK && e.n == EXPORT_PAGE);

@@ -43,6 +43,15 @@ static void copy(char *dst, size_t n, const char *src)
 
 /* --- households -------------------------------------------------------------- */
 
+/* RETURNING costs SQLite dearly inside a long transaction: it runs as a
+ * trigger, so the statement opens a statement journal, and releasing that
+ * walks the transaction's whole in-memory sub-journal, which makes a large
+ * import quadratic. Bulk callers ask for no id and look the row up by a
+ * unique key instead. */
+#define HOUSEHOLD_INSERT                                                                   \
+	"INSERT INTO household (area_id, area_code, room, created_at, updated_at)"              \
+	" VALUES (?, ?, ?, ?, ?) ON CONFLICT (area_id, room) DO NOTHING"
+
 #define HOUSEHOLD_COLS                                                                     \
 	"h.id, h.area_id, h.area_code, h.room, h.created_at, h.updated_at,"                    \
 	" (SELECT COUNT(*) FROM person k WHERE k.household_id = h.id)"
@@ -151,26 +160,33 @@ enum err store_household_list(struct store_conn *c, const struct code_ranges *r,
 	return st < 0 ? step_error(st, ei, "listing households") : ERR_OK;
 }
 
-enum err store_household_insert(struct store_conn *c, struct household_row *h, struct errinfo *ei)
+enum err store_household_insert(struct store_conn *c, struct household_row *h, bool want_id,
+                                struct errinfo *ei)
 {
 	clock_now_iso(h->created_at);
 	memcpy(h->updated_at, h->created_at, sizeof h->updated_at);
 	struct store_val p[] = {SV_INT(h->area_id), SV_TEXT(h->area_code), SV_TEXT(h->room),
 	                        SV_TEXT(h->created_at), SV_TEXT(h->updated_at)};
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c,
-	                          "INSERT INTO household (area_id, area_code, room, created_at, updated_at)"
-	                          " VALUES (?, ?, ?, ?, ?) ON CONFLICT (area_id, room) DO NOTHING"
-	                          " RETURNING id",
-	                          p, 5, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int r = store_next(s);
-	if (r == 1)
-		h->id = store_col_int(s, 0);
-	store_done(s);
-	if (r < 0)
-		return step_error(r, ei, "adding a household");
+	int r;
+	h->id = 0;
+	if (want_id) {
+		struct store_stmt *s = NULL;
+		enum err rc = store_query(c, HOUSEHOLD_INSERT " RETURNING id", p, 5, &s, ei);
+		if (rc != ERR_OK)
+			return rc;
+		r = store_next(s);
+		if (r == 1)
+			h->id = store_col_int(s, 0);
+		store_done(s);
+		if (r < 0)
+			return step_error(r, ei, "adding a household");
+	} else {
+		int64_t changes = 0;
+		enum err rc = store_exec(c, HOUSEHOLD_INSERT, p, 5, &changes, ei);
+		if (rc != ERR_OK)
+			return rc;
+		r = changes > 0;
+	}
 	if (r == 0)
 		return err_set(ei, ERR_CONFLICT, "room", "room %s is already a household here", h->room);
 	h->people = 0;
@@ -326,9 +342,7 @@ static struct store_val opt_text(const char *s)
 	return s != NULL ? SV_TEXT(s) : SV_NULL;
 }
 
-/* RETURNING makes SQLite gather the rows in a temporary table, which
- * doubles the cost of an insert; an import row that needs no id goes
- * without it. */
+/* Without RETURNING when the caller needs no id (see HOUSEHOLD_INSERT). */
 #define PERSON_INSERT                                                                      \
 	"INSERT INTO person (household_id, area_id, area_code, name, gender, birth_date,"        \
 	" id_number_enc, id_number_hash, id_number_masked, phone_enc, phone_hash, phone_masked,"  \

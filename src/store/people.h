@@ -79,10 +79,13 @@ enum err store_household_find(struct store_conn *c, int64_t area_id, const char 
 enum err store_household_list(struct store_conn *c, const struct code_ranges *r,
                               const char *after_code, int64_t after_id, int limit,
                               household_fn fn, void *ctx, struct errinfo *ei);
-/* Inserts h (id and times filled); ERR_CONFLICT (field "room") when the
- * room is taken in the area. Never fails a statement on a duplicate, so it
- * is safe inside an import's transaction. */
-enum err store_household_insert(struct store_conn *c, struct household_row *h, struct errinfo *ei);
+/* Inserts h (times filled, and the id when want_id; else h->id is 0);
+ * ERR_CONFLICT (field "room") when the room is taken in the area. Never
+ * fails a statement on a duplicate, so it is safe inside an import's
+ * transaction. Bulk callers pass want_id false and find the row after
+ * (see store/people.c on RETURNING). */
+enum err store_household_insert(struct store_conn *c, struct household_row *h, bool want_id,
+                                struct errinfo *ei);
 /* Writes room and updated_at. */
 enum err store_household_update(struct store_conn *c, struct household_row *h, struct errinfo *ei);
 
@@ -114,7 +117,7 @@ struct sealed {
 	const char *enc, *hash, *masked;
 };
 /* Inserts p with its sealed ID number and phone; times filled, and the id
- * when want_id (else p->id is 0: cheaper for bulk imports). A taken ID
+ * when want_id (else p->id is 0: far cheaper for bulk imports). A taken ID
  * number is ERR_CONFLICT naming id_number, found without a failing
  * statement (safe inside an import's transaction). */
 enum err store_person_insert(struct store_conn *c, struct person_row *p, const struct sealed *id_number,
