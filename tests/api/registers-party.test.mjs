@@ -492,6 +492,41 @@ test('centre households: a member\'s household covering others, each covered onc
   assert.equal((await audit(server, { action: 'center_household.create' })).length, 2);
 });
 
+test('moving a community carries its units, pairings, organisations, members, report-ins and centres', async () => {
+  const sA = await add({ parent_id: t.d.id, name: '搬出街道' });
+  const sB = await add({ parent_id: t.d.id, name: '搬入街道' });
+  const c = await add({ parent_id: sA.id, name: '搬迁社区' });
+  const g = await add({ parent_id: c.id, name: '搬迁网格' });
+  const b = await add({ parent_id: (await add({ parent_id: g.id, name: '小区' })).id, name: '楼' });
+  const [h1, h2] = [await post(city, '/api/v1/households', { area_id: b.id, room: '1' }), await post(city, '/api/v1/households', { area_id: b.id, room: '2' })];
+  const u = await post(city, U, { kind: 'enterprise', name: '随迁企业', area_id: g.id });
+  const pr = await post(city, PR, { unit_id: u.id, community_id: c.id, starts_on: '2020-01-01', content: '共建' });
+  const org = await post(city, O, { kind: 'branch', name: '随迁支部', area_id: c.id });
+  const m = await post(city, M, { name: '随迁党员', gender: 'male', status: 'full', org_id: org.id, community_id: c.id });
+  const lone = await post(city, M, { name: '无家党员', gender: 'male', status: 'full', org_id: org.id });
+  const ri = await post(city, `${M}/${m.id}/report-in`, { community_id: c.id, reported_on: TODAY });
+  const ch = await post(city, CH, { member_id: m.id, household_id: h1.id, covers: [h2.id] });
+  const cw = await makeUser(server, 'pt-move-cw', 'community_staff', c.code);
+  const mv = await city('POST', `${A}/${c.id}/move`, { parent_id: sB.id });
+  assert.equal(mv.status, 200, JSON.stringify(mv.body));
+  const code = mv.body.code;
+  assert.notEqual(code, c.code);
+  const starts = (x, what) => assert.ok(x.startsWith(code), `${what}: ${x} does not start with the new code ${code}`);
+  starts((await cw('GET', `${U}/${u.id}`)).body.area_code, 'unit');
+  starts((await cw('GET', `${PR}?unit=${u.id}`)).body.items[0].community_code, 'pairing');
+  starts((await cw('GET', `${O}/${org.id}`)).body.area_code, 'organisation');
+  starts((await cw('GET', `${M}/${m.id}`)).body.area_code, 'member');
+  starts((await cw('GET', `${M}/${lone.id}`)).body.area_code, 'member without a home');
+  starts((await cw('GET', `${R}?community=${c.id}`)).body.items.find((x) => x.id === ri.id).community_code, 'report-in');
+  starts((await cw('GET', `${CH}/${ch.id}`)).body.area_code, 'centre household');
+  // and the old street sees none of it any more
+  const oldSt = await makeUser(server, 'pt-move-old', 'street_staff', sA.code);
+  assert.deepEqual((await oldSt('GET', U)).body.items, []);
+  assert.deepEqual((await oldSt('GET', M)).body.items, []);
+  assert.deepEqual((await oldSt('GET', CH)).body.items, []);
+  assert.deepEqual((await oldSt('GET', O)).body.items, []);
+});
+
 // --- import and export ---------------------------------------------------------------------------
 
 test('units, party_orgs and party_members import from CSV and export with phones masked', async () => {
