@@ -23,11 +23,38 @@ const char *const person_residences[] = {"registered", "floating", NULL};
 const char *const person_relations[] = {"head",       "spouse",      "child",   "parent",
                                         "grandchild", "grandparent", "sibling", "other", NULL};
 
+/* Beside the tags, whether the whole birth date of a person with an ID
+ * number may be shown. The masked ID number keeps its first 6 and last 4
+ * characters (DESIGN.md), so the full birth date beside it would give the
+ * number back without the audited unmask: everyone sees the year and the
+ * age (the command line excepted); unmasking the ID number shows the rest. */
+#define VIS_BIRTH (1u << 30)
+
 unsigned people_visible_tags(const struct actor *a)
 {
-	if (a->who == NULL || identity_has(a->who, CAP_PERSON_SENSITIVE))
-		return TAG_ALL;
-	return TAG_ALL & ~(unsigned)TAGS_SENSITIVE;
+	unsigned v = a->who == NULL || identity_has(a->who, CAP_PERSON_SENSITIVE)
+	                 ? TAG_ALL
+	                 : TAG_ALL & ~(unsigned)TAGS_SENSITIVE;
+	if (a->who == NULL)
+		v |= VIS_BIRTH;
+	return v;
+}
+
+static void today_civil(const struct app *app, int *y, int *m, int *d);
+
+/* A row as this caller may see it. */
+static void present(const struct app *app, unsigned visible, struct person_row *p)
+{
+	p->tags &= visible & TAG_ALL;
+	p->age = 0;
+	if (strlen(p->birth_date) == 10) {
+		int ty, tm, td;
+		today_civil(app, &ty, &tm, &td);
+		int y = atoi(p->birth_date), m = atoi(p->birth_date + 5), d = atoi(p->birth_date + 8);
+		p->age = ty - y - (tm < m || (tm == m && td < d) ? 1 : 0);
+		if (!(visible & VIS_BIRTH) && p->id_number_masked[0] != '\0')
+			memcpy(p->birth_date + 4, "-**-**", 7);
+	}
 }
 
 static bool in_list(const char *const *list, const char *s)
@@ -329,12 +356,7 @@ static json_t *text_or_null(const char *s)
 
 json_t *person_json(const struct app *app, const struct person_row *p)
 {
-	int ty, tm, td, age = 0;
-	today_civil(app, &ty, &tm, &td);
-	if (strlen(p->birth_date) == 10) {
-		int y = atoi(p->birth_date), m = atoi(p->birth_date + 5), d = atoi(p->birth_date + 8);
-		age = ty - y - (tm < m || (tm == m && td < d) ? 1 : 0);
-	}
+	int age = p->age;
 	json_t *tags = json_array();
 	for (int t = 0; t < TAG__MAX; t++)
 		if (p->tags & TAG_BIT(t))
@@ -396,6 +418,7 @@ static enum err household_load(struct store_conn *c, const struct actor *a, int6
 /* Passes on the first limit rows (tags cut to what the actor sees) and
  * notes from the one after them that there is a next page. */
 struct page_ctx {
+	const struct app *app;
 	int limit, n;
 	unsigned visible;
 	person_fn pfn;
@@ -414,7 +437,7 @@ static bool page_person(void *arg, const struct person_row *p)
 		return false;
 	}
 	struct person_row shown = *p;
-	shown.tags &= g->visible;
+	present(g->app, g->visible, &shown);
 	g->n++;
 	snprintf(g->last_code, sizeof g->last_code, "%s", p->area_code);
 	g->last_id = p->id;
@@ -524,7 +547,7 @@ enum err people_list(struct app *app, const struct actor *a, const struct person
 	if (f->residence != NULL && !in_list(person_residences, f->residence))
 		return err_set(ei, ERR_INVALID, "residence", "residence must be registered or floating");
 	struct list_ctx x = {.app = app, .a = a, .f = f,
-	                     .page = {.limit = page_limit(f->limit), .visible = visible, .pfn = fn,
+	                     .page = {.app = app, .limit = page_limit(f->limit), .visible = visible, .pfn = fn,
 	                              .ctx = ctx}};
 	enum err rc = run_checked(app, a, false, "area", f->area_id, people_list_fn, &x, ei);
 	if (rc == ERR_OK && x.page.more)
@@ -556,7 +579,7 @@ static enum err household_get_fn(struct store_conn *c, void *arg, struct errinfo
 		return rc;
 	struct code_ranges all;
 	code_ranges_set(&all, NULL, 0);
-	struct page_ctx page = {.limit = 10000, .visible = people_visible_tags(x->a), .pfn = x->fn,
+	struct page_ctx page = {.app = x->app, .limit = 10000, .visible = people_visible_tags(x->a), .pfn = x->fn,
 	                        .ctx = x->ctx};
 	struct people_query q = {.ranges = &all, .household_id = x->h->id, .limit = page.limit};
 	return store_people_list(c, &q, page_person, &page, ei);
@@ -636,7 +659,7 @@ static enum err person_get_fn(struct store_conn *c, void *arg, struct errinfo *e
 	struct one_ctx *x = arg;
 	enum err rc = person_load(c, x->a, x->id, x->p, ei);
 	if (rc == ERR_OK)
-		x->p->tags &= people_visible_tags(x->a);
+		present(x->app, people_visible_tags(x->a), x->p);
 	return rc;
 }
 
@@ -720,7 +743,7 @@ static enum err person_create_fn(struct store_conn *c, void *arg, struct errinfo
 	char object[48], detail[80];
 	snprintf(object, sizeof object, "person:%lld", (long long)p->id);
 	snprintf(detail, sizeof detail, "area %s", p->area_code);
-	p->tags &= people_visible_tags(x->a);
+	present(x->app, people_visible_tags(x->a), p);
 	return audit_append(c, x->a, "person.create", object, "ok", detail, ei);
 }
 
@@ -771,7 +794,7 @@ static enum err person_update_fn(struct store_conn *c, void *arg, struct errinfo
 out:
 	pii_free(&idn);
 	pii_free(&phone);
-	p->tags &= people_visible_tags(x->a);
+	present(x->app, people_visible_tags(x->a), p);
 	return rc;
 }
 
@@ -1128,6 +1151,7 @@ out:
 #define EXPORT_PAGE 1000
 
 struct export_ctx {
+	const struct app *app;
 	void (*emit)(void *ctx, const char *const *cells);
 	void *ctx;
 	unsigned visible;
@@ -1165,9 +1189,11 @@ static enum err household_export(struct import_ctx *x, struct store_conn *c,
 	return rc;
 }
 
-static bool export_person(void *arg, const struct person_row *p)
+static bool export_person(void *arg, const struct person_row *row)
 {
 	struct export_ctx *e = arg;
+	struct person_row shown = *row, *p = &shown;
+	present(e->app, e->visible, p);
 	char tags[160] = "";
 	size_t off = 0;
 	for (int t = 0; t < TAG__MAX; t++)
@@ -1186,8 +1212,8 @@ static bool export_person(void *arg, const struct person_row *p)
 	                       tags};
 	e->emit(e->ctx, cells);
 	e->n++;
-	snprintf(e->last_code, sizeof e->last_code, "%s", p->area_code);
-	e->last_id = p->id;
+	memcpy(e->last_code, row->area_code, sizeof e->last_code);
+	e->last_id = row->id;
 	return true;
 }
 
@@ -1196,7 +1222,8 @@ static enum err person_export(struct import_ctx *x, struct store_conn *c,
                               void (*emit)(void *ctx, const char *const *cells), void *ctx,
                               struct errinfo *ei)
 {
-	struct export_ctx e = {.emit = emit, .ctx = ctx, .visible = people_visible_tags(x->actor)};
+	struct export_ctx e = {.app = x->app, .emit = emit, .ctx = ctx,
+	                       .visible = people_visible_tags(x->actor)};
 	char after[AREA_CODE_MAX + 1] = "";
 	enum err rc;
 	do {

@@ -60,6 +60,7 @@ struct person_row {
 	char residence[PERSON_ENUM_MAX]; /* registered | floating */
 	char relation[PERSON_ENUM_MAX];  /* head, spouse, … */
 	unsigned tags;                   /* TAG_BIT mask, every tag stored */
+	int age;                         /* set when shown (domain/people.c: present) */
 	char created_at[32], updated_at[32];
 };
 
