@@ -122,6 +122,15 @@ describe('区域网格: the area tree and the grid map', () => {
     for (const p of phones) assert.match(p.trim(), /^\d{3}\*{4}\d{4}$|^—$/);
     // The district staff do not hold person.read_pii: no reveal button.
     assert.equal(await byTest(page, 'responsible-reveal').count(), 0);
+    // 导出 › 人口: the grid's people as an Excel sheet (masked as on screen).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      (async () => {
+        await byTest(page, 'area-export').click();
+        await page.locator('.el-dropdown-menu__item:visible', { hasText: '人口' }).click();
+      })(),
+    ]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
     // History tab.
     await page.getByRole('tab', { name: '变更记录' }).click();
     await byTest(page, 'area-history').locator('.el-table__row').first().waitFor();

@@ -535,6 +535,7 @@ export default {
       tabHouseholds: 'Households',
       householdsShown: '{n} households shown',
       householdsEmpty: 'No household matches',
+      householdDetail: 'Household',
       householdCreate: 'New household',
       householdCreated: 'Household created',
       householdArea: 'Building or entrance',

@@ -536,6 +536,7 @@ export default {
       tabHouseholds: '户',
       householdsShown: '已显示 {n} 户',
       householdsEmpty: '没有符合条件的户',
+      householdDetail: '户详情',
       householdCreate: '新增户',
       householdCreated: '户已创建',
       householdArea: '所在楼栋或单元',
