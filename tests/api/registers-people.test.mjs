@@ -199,12 +199,26 @@ test('a person with an ID number: gender and birth date follow it; ID number and
 
 test('the masked ID number and the other fields shown do not give the full number away', async () => {
   const id = idNumber('130101', '1961-05-14', 135);
-  const p = await person({ area_id: t.g1.id, name: '拼凑测试', id_number: id }, cw);
-  const shown = (await cw('GET', `${P}/${p.id}`)).body;
-  // everything a person.read caller sees, put together
-  const rebuilt = shown.id_number.replace(/\*+/, shown.birth_date.replace(/-/g, ''));
-  assert.notEqual(rebuilt, id,
-    `masked ${shown.id_number} + birth_date ${shown.birth_date} is the full ID number: the mask hides only what the answer shows`);
+  const h = await household(t.g1b.id, '拼凑-1', cw);
+  const p = await person({ household_id: h.id, name: '拼凑测试', id_number: id }, cw);
+  // everything a person.read caller sees, put together: the hidden digits are the birth date
+  const views = {
+    'GET /people/{id}': (await st('GET', `${P}/${p.id}`)).body,
+    'GET /people': (await list(`q=${encodeURIComponent('拼凑测试')}`, st)).items[0],
+    'GET /households/{id}': (await st('GET', `${H}/${h.id}`)).body.people[0],
+    'GET /people/{id} (with PII rights)': (await cw('GET', `${P}/${p.id}`)).body,
+  };
+  for (const [what, shown] of Object.entries(views)) {
+    const rebuilt = shown.id_number.replace(/\*+/, String(shown.birth_date).replace(/-/g, ''));
+    assert.notEqual(rebuilt, id, `${what}: masked ${shown.id_number} + birth_date ${shown.birth_date} is the full ID number`);
+    assert.equal(shown.age, (await cw('GET', `${P}/${p.id}`)).body.age, `${what}: the age is still shown`);
+  }
+  const rows = assertXlsx(await download(server, st, `/api/v1/exports/people?area=${t.g1b.id}`), 'export');
+  const row = rows.find((r) => r[2] === '拼凑测试');
+  assert.ok(row, JSON.stringify(rows));
+  assert.notEqual(row[5].replace(/\*+/, row[4].replace(/-/g, '')), id, `export: ${row[5]} + ${row[4]} is the full ID number`);
+  // unmasking gives the number (and so the date) back, audited
+  assert.equal((await cw('POST', `${P}/${p.id}/unmask`, { fields: ['id_number'] })).body.id_number, id);
 });
 
 test('a person without an ID number needs gender and birth date; every field is checked', async () => {
