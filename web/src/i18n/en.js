@@ -394,6 +394,7 @@ export default {
       moveTitle: 'Move area',
       moveHint: '“{area}” and everything below it move under the new parent and get new codes; the history keeps the old ones.',
       newParent: 'New parent ({level})',
+      pickParent: 'Pick a {level}',
       moved: 'Moved; new code {code}',
       close: 'Close',
       closeConfirm: 'Once “{name}” is closed (on {date}) it leaves the area tree. Only an area without open areas below can be closed. Close it?',

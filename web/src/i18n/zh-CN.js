@@ -395,6 +395,7 @@ export default {
       moveTitle: '移动区域',
       moveHint: '“{area}”及其全部下级将移到新的上级之下，代码随之改变，变更记录会保留原代码。',
       newParent: '新的上级（{level}）',
+      pickParent: '请选择{level}',
       moved: '已移动，新代码 {code}',
       close: '撤销',
       closeConfirm: '撤销“{name}”后它将不再出现在区域树中（撤销日期 {date}）。只有没有有效下级的区域才能撤销。确定撤销吗？',
