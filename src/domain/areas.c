@@ -440,7 +440,7 @@ enum err area_create_tx(struct store_conn *c, struct app *app, const struct acto
 			               parent.valid_to);
 		r->level = in->level ? in->level : parent.level + 1;
 		if (r->level != parent.level + 1)
-			return err_set(ei, ERR_INVALID, "level", "a %s's children are %ss",
+			return err_set(ei, ERR_INVALID, "level", "below a %s comes a %s",
 			               area_level_name(parent.level), area_level_name(parent.level + 1));
 		r->parent_id = parent.id;
 	} else {
@@ -664,8 +664,11 @@ enum err areas_set_boundary(struct app *app, const struct actor *a, int64_t id, 
 		json_t *wgs = rc == ERR_OK ? geojson_from_geos(h, g, CRS_WGS84) : NULL;
 		if (g)
 			GEOSGeom_destroy_r(h, g);
-		if (rc != ERR_OK)
+		if (rc != ERR_OK) {
+			if (strcmp(ei->field, "boundary") == 0)
+				snprintf(ei->field, sizeof ei->field, "geometry"); /* the request's name */
 			return rc;
+		}
 		if (wgs == NULL)
 			return err_set(ei, ERR_INTERNAL, "geometry", "cannot write the geometry");
 		text = json_dumps(wgs, JSON_COMPACT);
@@ -675,6 +678,8 @@ enum err areas_set_boundary(struct app *app, const struct actor *a, int64_t id, 
 	}
 	x.geojson = text;
 	enum err rc = write_checked(app, a, id, boundary_fn_w, &x, ei);
+	if (rc == ERR_INVALID && strcmp(ei->field, "boundary") == 0)
+		snprintf(ei->field, sizeof ei->field, "geometry"); /* the request's name for it */
 	free(text);
 	if (rc == ERR_OK && x.grid_changed) {
 		struct errinfo e2;

@@ -27,7 +27,7 @@ const char *const person_relations[] = {"head",       "spouse",      "child",   
  * number may be shown. The masked ID number keeps its first 6 and last 4
  * characters (DESIGN.md), so the full birth date beside it would give the
  * number back without the audited unmask: everyone sees the year and the
- * age (the command line excepted); unmasking the ID number shows the rest. */
+ * age; unmasking the ID number shows the rest. */
 #define VIS_BIRTH (1u << 30)
 
 unsigned people_visible_tags(const struct actor *a)
@@ -35,9 +35,7 @@ unsigned people_visible_tags(const struct actor *a)
 	unsigned v = a->who == NULL || identity_has(a->who, CAP_PERSON_SENSITIVE)
 	                 ? TAG_ALL
 	                 : TAG_ALL & ~(unsigned)TAGS_SENSITIVE;
-	if (a->who == NULL)
-		v |= VIS_BIRTH;
-	return v;
+	return v; /* VIS_BIRTH is never given: exports and the command line mask it too */
 }
 
 static void today_civil(const struct app *app, int *y, int *m, int *d);
@@ -1122,8 +1120,9 @@ static enum err person_row_fn(struct import_ctx *x, struct store_conn *c,
 	struct pii idn, phone;
 	unsigned ch = 0;
 	memset(&p, 0, sizeof p);
+	/* person_check zeroes idn and phone first and may seal them before it fails. */
 	if ((rc = person_check(x->app, x->actor, &in, NULL, &p, &idn, &phone, &ch, ei)) != ERR_OK)
-		return rc;
+		goto out;
 	/* The place: the household of the room (made when new), or the area. */
 	struct area_row ar;
 	if ((rc = io_area(st, c, v[PC_AREA_CODE], &ar, ei)) != ERR_OK)
