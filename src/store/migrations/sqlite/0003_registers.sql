@@ -3,7 +3,7 @@
 -- members, households and people. Codes follow shared/DOMAIN.md.
 CREATE TABLE area (
 	id INTEGER PRIMARY KEY,         -- immutable: figures and history hang on it
-	parent_id INTEGER REFERENCES area (id),
+	parent_id INTEGER REFERENCES area (id) DEFERRABLE INITIALLY DEFERRED, -- copies may meet a moved child first
 	level TEXT NOT NULL CHECK (level IN ('district', 'street', 'community', 'grid', 'compound',
 	                                     'building', 'entrance')),
 	kind TEXT NOT NULL DEFAULT '',  -- grid: basic | dedicated
@@ -104,7 +104,7 @@ CREATE INDEX joint_committee_by_community ON joint_committee_member (community_i
 
 CREATE TABLE party_org (
 	id INTEGER PRIMARY KEY,
-	parent_id INTEGER REFERENCES party_org (id),
+	parent_id INTEGER REFERENCES party_org (id) DEFERRABLE INITIALLY DEFERRED,
 	kind TEXT NOT NULL CHECK (kind IN ('working_committee', 'committee', 'general_branch', 'branch',
 	                                   'group')),
 	name TEXT NOT NULL,
