@@ -12,6 +12,7 @@
 #include "app.h"
 #include "domain/areas.h"
 #include "config.h"
+#include "demo/registers.h"
 #include "domain/calendar.h"
 #include "http/server.h"
 #include "limits.h"
@@ -48,6 +49,9 @@ static const struct command commands[] = {
 	 "Export a register (or an area's part of it) to Excel, masked."},
 	{"audit-verify", cmd_audit_verify, "linli audit-verify [--db URL]",
 	 "Walk the audit hash chain and report the first broken link."},
+	{"gen", cmd_gen,
+	 "linli gen --scale city|district [--districts N] [--people N] [--seed N] [--today D] [--db URL]",
+	 "Generate synthetic registers for benchmarks (city: 10 districts of about a million people)."},
 	{"version", cmd_version, "linli version", "Print the version."},
 	{NULL, NULL, NULL, NULL},
 };
@@ -97,7 +101,8 @@ static int load_demo(struct app *app)
 		}
 		printf("calendar: %d days from %s\n", n, f->name);
 	}
-	return cli_demo_users(app);
+	int rc = cli_demo_users(app);
+	return rc != 0 ? rc : demo_cli_load(app); /* after the users: it links the demo accounts */
 }
 
 const struct command *cli_find_command(const char *name)

@@ -1,0 +1,151 @@
+/* The demo registers on the command line: init --demo's summary line and
+ * `linli gen`, which builds a district or a city of them for benchmarks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/users.h"
+#include "cli.h"
+#include "demo/registers.h"
+#include "util/worktime.h"
+
+static void summary(const char *what, const struct demo_stats *s)
+{
+	printf("%s: %lld areas (streets %lld, communities %lld, grids %lld), %lld households, %lld people, "
+	       "%lld party members in %.1f s\n",
+	       what, (long long)s->areas, (long long)s->levels[2], (long long)s->levels[3],
+	       (long long)s->levels[4], (long long)s->households, (long long)s->people,
+	       (long long)s->members, s->seconds);
+}
+
+static const char *today_from_env(void)
+{
+	const char *t = getenv("LINLI_DEMO_TODAY");
+	int32_t d;
+	return t != NULL && date_parse(t, strlen(t), &d) == ERR_OK ? t : NULL;
+}
+
+int demo_cli_load(struct app *app)
+{
+	struct demo_options o;
+	demo_options_default(&o);
+	o.today = today_from_env();
+	struct demo_stats s;
+	struct errinfo ei;
+	err_clear(&ei);
+	enum err rc = demo_registers(app, &o, &s, &ei);
+	if (rc == ERR_CONFLICT && strcmp(ei.field, "district") == 0) {
+		printf("demo registers: present already (%s)\n", ei.message);
+		return 0;
+	}
+	if (rc != ERR_OK) {
+		fprintf(stderr, "linli: demo registers: %s\n", ei.message);
+		return 1;
+	}
+	summary("demo registers", &s);
+	return 0;
+}
+
+static void progress(void *ctx, int district, const struct demo_stats *s)
+{
+	printf("  district %d done: %lld people, %lld households so far, %.1f s\n", district + 1,
+	       (long long)s->people, (long long)s->households, s->seconds);
+	fflush(stdout);
+}
+
+/* A whole number from a flag's value, or -1. */
+static long long number(const char *s)
+{
+	char *end = NULL;
+	long long v = s ? strtoll(s, &end, 10) : -1;
+	return s && end != s && *end == '\0' && v >= 0 ? v : -1;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	const struct command *cmd = cli_find_command("gen");
+	const char *scale = NULL, *today = NULL;
+	long long seed = -1, districts = -1, people = -1, workers = -1;
+	/* Our own flags are taken out; what is left are settings (--db …). */
+	char *rest[64];
+	int nrest = 0;
+	for (int i = 0; i < argc && nrest < 64; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (i > 0 && strcmp(a, "--scale") == 0)
+			scale = v;
+		else if (i > 0 && strcmp(a, "--today") == 0)
+			today = v;
+		else if (i > 0 && strcmp(a, "--seed") == 0)
+			seed = number(v) < 0 ? -2 : number(v);
+		else if (i > 0 && strcmp(a, "--districts") == 0)
+			districts = number(v) < 0 ? -2 : number(v);
+		else if (i > 0 && strcmp(a, "--people") == 0)
+			people = number(v) < 0 ? -2 : number(v);
+		else if (i > 0 && strcmp(a, "--workers") == 0)
+			workers = number(v) < 0 ? -2 : number(v);
+		else {
+			rest[nrest++] = argv[i];
+			continue;
+		}
+		i++; /* the value */
+	}
+	struct config cfg;
+	struct flags fl;
+	int rc = cli_load_config(cmd, nrest, rest, &cfg, &fl);
+	if (rc != 0)
+		return rc;
+	if (fl.help) {
+		cli_usage_one(cmd, stdout);
+		return 0;
+	}
+	bool city = scale && strcmp(scale, "city") == 0;
+	if ((!city && !(scale && strcmp(scale, "district") == 0)) || seed == -2 || districts == -2 ||
+	    people == -2 || workers == -2 || fl.npositional > 0) {
+		cli_usage_one(cmd, stderr);
+		return 2;
+	}
+	struct demo_options o;
+	demo_options_default(&o);
+	o.streets = 0; /* as many as the people need */
+	o.districts = city ? DEMO_DISTRICTS_MAX : 1;
+	o.people_per_district = 1000000;
+	if (seed >= 0)
+		o.seed = (uint64_t)seed;
+	if (districts >= 0)
+		o.districts = (int)districts;
+	if (people >= 0)
+		o.people_per_district = people > 20000000 ? 20000001 : (int)people;
+	if (workers >= 0)
+		o.threads = (int)workers;
+	o.today = today ? today : today_from_env();
+	o.progress = progress;
+
+	struct app app;
+	if ((rc = cli_app_open(&cfg, true, &app)) != 0)
+		return rc;
+	struct errinfo ei;
+	err_clear(&ei);
+	int applied = 0;
+	if (store_migrate(app.store, &applied, &ei) != ERR_OK || roles_seed(&app, &ei) != ERR_OK) {
+		fprintf(stderr, "linli gen: %s\n", ei.message);
+		cli_app_close(&app);
+		return 1;
+	}
+	printf("generating %d district%s of about %d people on %s\n", o.districts, o.districts == 1 ? "" : "s",
+	       o.people_per_district, store_backend(app.store));
+	fflush(stdout);
+	struct demo_stats s;
+	if (demo_registers(&app, &o, &s, &ei) != ERR_OK) {
+		fprintf(stderr, "linli gen: %s\n", ei.message);
+		rc = 1;
+	} else {
+		summary("generated", &s);
+		printf("  %lld units, %lld pairings, %lld party organisations, %lld reported in, "
+		       "%lld center households, %lld floating, %lld care tags\n",
+		       (long long)s.units, (long long)s.pairings, (long long)s.party_orgs,
+		       (long long)s.report_ins, (long long)s.centers, (long long)s.floating, (long long)s.tags);
+	}
+	cli_app_close(&app);
+	return rc;
+}
