@@ -30,6 +30,16 @@ int demo_cli_load(struct app *app)
 	struct demo_options o;
 	demo_options_default(&o);
 	o.today = today_from_env();
+	/* LINLI_DEMO_SCALE=small: two streets of three communities, a few
+	 * thousand people, the same codes and demo accounts (the tests' default:
+	 * the full district takes half a minute and much longer on PostgreSQL). */
+	const char *scale = getenv("LINLI_DEMO_SCALE");
+	if (scale != NULL && strcmp(scale, "small") == 0) {
+		o.streets = 2;
+		o.communities_max = 3;
+		o.seed_street = false;
+		o.people_per_district = 4000;
+	}
 	struct demo_stats s;
 	struct errinfo ei;
 	err_clear(&ei);

@@ -37,7 +37,8 @@ function freshDatabase(dir) {
   return `${base}/${name}`;
 }
 
-// Starts a server. opts: {demo, dir (reuse a database directory), args, env}.
+// Starts a server. opts: {demo, demoScale ('small', the default, or 'full': the
+// district of ~300,000 people `make run` shows), dir (reuse a database directory), args, env}.
 // Every fresh database gets a user "tester" holding the three administrator
 // roles with scope "*", and an API key for it: server.key. api() sends that
 // key unless told otherwise, so suites about other things need not log in.
@@ -50,7 +51,8 @@ export async function startServer(opts = {}) {
   const db = opts.db || (existsSync(urlFile) ? readFileSync(urlFile, 'utf8') : freshDatabase(dir));
   writeFileSync(urlFile, db);
   // The master key for personal data lives beside the database.
-  const env = { ...process.env, LINLI_KEY_FILE: join(dir, 'linli.key'), ...(opts.env || {}) };
+  const env = { ...process.env, LINLI_KEY_FILE: join(dir, 'linli.key'),
+    ...(opts.demoScale === 'full' ? {} : { LINLI_DEMO_SCALE: 'small' }), ...(opts.env || {}) };
   const keyFile = join(dir, 'tester.apikey');
   if (!opts.dir) {
     const init = linli(['init', '--db', db, ...(opts.demo ? ['--demo'] : [])], { env });
