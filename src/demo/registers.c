@@ -212,11 +212,9 @@ static void credit_code(struct demo_rng *r, char authority, char kind, const cha
 	snprintf(out, 19, "%c%c%.6s%.9s", authority, kind, county, org);
 	sum = 0;
 	for (int i = 0; i < 17; i++) {
-		char c = out[i] == 'X' && i >= 8 ? 'X' : out[i];
-		const char *q = strchr(alphabet, c);
-		/* GB 11714's X is not in GB 32100's alphabet; its value there is 10's neighbour X → 30 */
-		int v = q ? (int)(q - alphabet) : 30;
-		sum += v * w_all[i];
+		/* every character counts by its place in the alphabet (GB 11714's X too) */
+		const char *q = strchr(alphabet, out[i]);
+		sum += (q ? (int)(q - alphabet) : 0) * w_all[i];
 	}
 	int c18 = 31 - sum % 31;
 	out[17] = alphabet[c18 == 31 ? 0 : c18];
