@@ -35,7 +35,7 @@ const openPage = (viewport) => open(browser, viewport);
 before(async () => {
   assert.ok(existsSync(join(root, 'web/dist/index.html')), 'web/dist is missing: run `make web` first');
   assert.ok(existsSync(bin), `${bin} is missing: run \`make\` first`);
-  server = await startServer({ demo: true });
+  server = await startServer({ demo: true, demoScale: 'full' }); // the district make run shows
   browser = await launch();
 });
 
