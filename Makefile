@@ -75,6 +75,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh
 	@bench/backends.sh
+	@bench/registers.sh
 
 $(BIN): $(OBJS)
 	@echo "  LD      $@"
