@@ -13,6 +13,7 @@
 #define LINLI_VERSION "0.1.0"
 
 struct metrics;
+struct identity_cache;
 
 struct app {
 	struct config cfg;
@@ -21,6 +22,7 @@ struct app {
 	struct auth_policy policy;
 	struct crypto_keys keys;
 	struct metrics *metrics; /* set by server_start */
+	struct identity_cache *idcache; /* NULL: every request reads its identity */
 };
 
 #endif

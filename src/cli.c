@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/identity_cache.h"
 #include "auth/users.h"
 #include "util/log.h"
 
@@ -180,6 +181,7 @@ int cli_app_open(const struct config *cfg, bool create, struct app *app)
 		app->store = NULL;
 		return 1;
 	}
+	app->idcache = identity_cache_new(); /* NULL (out of memory): no caching */
 	return 0;
 }
 
@@ -187,6 +189,8 @@ void cli_app_close(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+	identity_cache_free(app->idcache);
+	app->idcache = NULL;
 }
 
 void cli_actor(struct actor *a, struct identity *id)

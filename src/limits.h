@@ -27,6 +27,7 @@
 #define LIMIT_WRITE_BATCH       256          /* transactions committed together */
 #define LIMIT_STMT_CACHE        128          /* prepared statements kept per connection */
 #define LIMIT_BUSY_TIMEOUT_MS   5000
+#define LIMIT_SQLITE_MMAP_BYTES "2147418112" /* a reader's map of the file: SQLite's default cap */
 
 /* Domain */
 #define LIMIT_CALENDAR_RANGE_DAYS 400        /* one calendar listing */

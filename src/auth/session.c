@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "auth/audit.h"
+#include "auth/identity_cache.h"
 #include "store/accounts.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -249,15 +250,58 @@ static enum err key_touch_fn(struct store_conn *c, void *arg, struct errinfo *ei
 	return store_apikey_touch(c, x->k.id, now, ei);
 }
 
+/* Reads what the credential in x->hash resolves to through fn, from the
+ * identity cache when it holds a current entry and `fresh` is false. */
+static enum err resolve(struct auth_ctx *x, store_fn fn, bool fresh, bool *cached,
+                        struct errinfo *ei)
+{
+	struct app *app = x->app;
+	struct identity_cache *ic = app->idcache;
+	uint64_t gen = ic ? store_accounts_generation(app->store) : 0;
+	*cached = false;
+	if (ic != NULL && !fresh) {
+		struct cached_auth ca;
+		if (identity_cache_get(ic, x->hash, gen, x->now, &ca)) {
+			*x->id = ca.id;
+			x->s = ca.s;
+			x->k = ca.k;
+			x->inactive = ca.inactive;
+			x->found = true;
+			*cached = true;
+			return ERR_OK;
+		}
+	}
+	x->found = false;
+	x->inactive = false;
+	memset(x->id, 0, sizeof *x->id);
+	enum err rc = store_read(app->store, fn, x, ei);
+	if (rc == ERR_OK && x->found && ic != NULL) {
+		struct cached_auth ca = {.id = *x->id, .s = x->s, .k = x->k, .inactive = x->inactive};
+		identity_cache_put(ic, x->hash, gen, x->now, &ca);
+	}
+	return rc;
+}
+
+static bool session_over(const struct auth_ctx *x)
+{
+	const struct auth_policy *p = &x->app->policy;
+	return x->inactive || x->now - x->s.last_seen_at > p->session_idle_s ||
+	       x->now - x->s.created_at > p->session_max_s;
+}
+
 enum err auth_authenticate(struct app *app, const struct credentials *cr, struct identity *id,
                            struct errinfo *ei)
 {
 	memset(id, 0, sizeof *id);
 	struct auth_ctx x = {.app = app, .cr = cr, .id = id, .now = clock_now()};
 	enum err rc;
+	bool cached;
 	if (cr->bearer != NULL) {
 		crypto_hash_hex(cr->bearer, strlen(cr->bearer), x.hash);
-		if ((rc = store_read(app->store, key_read_fn, &x, ei)) != ERR_OK)
+		if ((rc = resolve(&x, key_read_fn, false, &cached, ei)) != ERR_OK)
+			return rc;
+		/* A refusal is never decided on a cached entry. */
+		if (cached && x.inactive && (rc = resolve(&x, key_read_fn, true, &cached, ei)) != ERR_OK)
 			return rc;
 		if (!x.found || x.inactive) {
 			memset(id, 0, sizeof *id);
@@ -268,22 +312,27 @@ enum err auth_authenticate(struct app *app, const struct credentials *cr, struct
 		/* last_used_at to the minute: one write a minute per key, not per request. */
 		char cutoff[32];
 		clock_now_iso(cutoff);
-		if (x.k.last_used_at[0] == '\0' || strncmp(x.k.last_used_at, cutoff, 16) != 0)
+		if (x.k.last_used_at[0] == '\0' || strncmp(x.k.last_used_at, cutoff, 16) != 0) {
 			store_write(app->store, key_touch_fn, &x, NULL);
+			if (app->idcache != NULL)
+				identity_cache_touched(app->idcache, x.hash, 0, cutoff);
+		}
 		return ERR_OK;
 	}
 	if (cr->session_token == NULL)
 		return ERR_OK;
 	crypto_hash_hex(cr->session_token, strlen(cr->session_token), x.hash);
-	if ((rc = store_read(app->store, session_read_fn, &x, ei)) != ERR_OK)
+	if ((rc = resolve(&x, session_read_fn, false, &cached, ei)) != ERR_OK)
+		return rc;
+	/* Another node may have touched the session since the entry was read. */
+	if (cached && session_over(&x) && (rc = resolve(&x, session_read_fn, true, &cached, ei)) != ERR_OK)
 		return rc;
 	if (!x.found) {
 		memset(id, 0, sizeof *id);
 		return err_set(ei, ERR_UNAUTHORIZED, NULL, "not logged in, or the session has ended");
 	}
 	const struct auth_policy *p = &app->policy;
-	if (x.inactive || x.now - x.s.last_seen_at > p->session_idle_s ||
-	    x.now - x.s.created_at > p->session_max_s) {
+	if (session_over(&x)) {
 		store_write(app->store, session_end_fn, &x, NULL);
 		memset(id, 0, sizeof *id);
 		return err_set(ei, ERR_UNAUTHORIZED, NULL, "the session has ended; log in again");
@@ -297,8 +346,11 @@ enum err auth_authenticate(struct app *app, const struct credentials *cr, struct
 		return err_set(ei, ERR_FORBIDDEN, "x-csrf-token", "missing or wrong X-CSRF-Token header");
 	}
 	int64_t every = p->session_idle_s / 3 < TOUCH_EVERY_S ? p->session_idle_s / 3 : TOUCH_EVERY_S;
-	if (x.now - x.s.last_seen_at >= every)
+	if (x.now - x.s.last_seen_at >= every) {
 		store_write(app->store, session_touch_fn, &x, NULL);
+		if (app->idcache != NULL)
+			identity_cache_touched(app->idcache, x.hash, x.now, NULL);
+	}
 	return ERR_OK;
 }
 
@@ -355,6 +407,7 @@ static enum err passwd_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		return rc;
 	/* Other sessions end; this one stays. */
 	struct store_val p[] = {SV_INT(id->user_id), SV_TEXT(id->session_hash)};
+	store_mark_accounts(c);
 	rc = store_exec(c, "DELETE FROM session WHERE user_id = ? AND token_hash <> ?", p, 2, NULL, ei);
 	if (rc != ERR_OK)
 		return rc;

@@ -105,6 +105,7 @@ enum err store_user_by_id(struct store_conn *c, int64_t id, struct user_row *u, 
 enum err store_user_insert(struct store_conn *c, struct user_row *u, const char *phone_enc,
                            const char *phone_hash, struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	char now[32];
 	clock_now_iso(now);
 	struct store_val p[] = {
@@ -141,6 +142,7 @@ enum err store_user_insert(struct store_conn *c, struct user_row *u, const char 
 enum err store_user_update(struct store_conn *c, const struct user_row *u, const char *phone_enc,
                            const char *phone_hash, bool set_phone, struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	char now[32];
 	clock_now_iso(now);
 	struct store_val p[] = {SV_TEXT(u->display_name), SV_TEXT(u->status), SV_INT(u->locked_until),
@@ -162,6 +164,7 @@ enum err store_user_update(struct store_conn *c, const struct user_row *u, const
 enum err store_user_set_password(struct store_conn *c, int64_t id, const char *hash,
                                  struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	char now[32];
 	clock_now_iso(now);
 	struct store_val p[] = {SV_TEXT(hash), SV_TEXT(now), SV_INT(id)};
@@ -171,6 +174,7 @@ enum err store_user_set_password(struct store_conn *c, int64_t id, const char *h
 
 enum err store_user_set_grants(struct store_conn *c, const struct user_row *u, struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	struct store_val id = SV_INT(u->id);
 	enum err rc = store_exec(c, "DELETE FROM user_role WHERE user_id = ?", &id, 1, NULL, ei);
 	if (rc == ERR_OK)
@@ -330,6 +334,7 @@ enum err store_identity_load(struct store_conn *c, int64_t user_id, struct ident
 enum err store_role_put(struct store_conn *c, const struct role_row *r, bool only_if_missing,
                         struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	char now[32];
 	clock_now_iso(now);
 	struct store_val p[] = {SV_TEXT(r->id), SV_TEXT(r->name), SV_INT(r->builtin ? 1 : 0), SV_TEXT(now)};
@@ -419,6 +424,7 @@ enum err store_role_list(struct store_conn *c, void (*fn)(void *ctx, const struc
 
 enum err store_role_delete(struct store_conn *c, const char *id, struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	struct store_val p[] = {SV_TEXT(id)};
 	int64_t n = 0;
 	enum err rc = store_exec(c, "DELETE FROM role WHERE id = ?", p, 1, &n, ei);
@@ -473,6 +479,7 @@ enum err store_session_touch(struct store_conn *c, const char *token_hash, int64
 
 enum err store_session_delete(struct store_conn *c, const char *token_hash, struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	struct store_val p[] = {SV_TEXT(token_hash)};
 	return store_exec(c, "DELETE FROM session WHERE token_hash = ?", p, 1, NULL, ei);
 }
@@ -480,6 +487,7 @@ enum err store_session_delete(struct store_conn *c, const char *token_hash, stru
 enum err store_session_delete_user(struct store_conn *c, int64_t user_id, int64_t *n,
                                    struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	struct store_val p[] = {SV_INT(user_id)};
 	return store_exec(c, "DELETE FROM session WHERE user_id = ?", p, 1, n, ei);
 }
@@ -579,6 +587,7 @@ enum err store_apikey_touch(struct store_conn *c, int64_t id, const char *now, s
 
 enum err store_apikey_revoke(struct store_conn *c, int64_t id, const char *now, struct errinfo *ei)
 {
+	store_mark_accounts(c);
 	struct store_val p[] = {SV_TEXT(now), SV_INT(id)};
 	int64_t n = 0;
 	enum err rc = store_exec(c, "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",

@@ -394,6 +394,8 @@ enum err store_area_recode(struct store_conn *c, int64_t root, int64_t new_paren
 			         "UPDATE user_scope SET scope = ? || substr(scope, ?)"
 			         " WHERE substr(scope, 1, length(?)) = ?");
 		bool by_prefix = strcmp(cols[i][0], "user_scope") == 0;
+		if (by_prefix)
+			store_mark_accounts(c); /* scopes change: cached identities are stale */
 		struct store_val p[] = {SV_TEXT(new_prefix), SV_INT(oldlen + 1), SV_TEXT(old_prefix),
 		                        by_prefix ? SV_TEXT(old_prefix) : SV_TEXT(hi)};
 		if ((rc = store_exec(c, sql, p, 4, NULL, ei)) != ERR_OK)

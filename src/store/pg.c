@@ -507,6 +507,7 @@ static enum err pg_write_schema(struct store *st, store_fn fn, void *arg, struct
 	if (rc != ERR_OK)
 		return rc;
 	rc = run_tx(c, "BEGIN ISOLATION LEVEL READ COMMITTED", fn, arg, ei);
+	store_tx_ended(st, &c->base);
 	pool_put(ps, c);
 	return rc;
 }
@@ -540,6 +541,7 @@ static enum err pg_write(struct store *st, store_fn fn, void *arg, struct errinf
 	for (int attempt = 1;; attempt++) {
 		c->last_state[0] = '\0';
 		rc = run_tx(c, "BEGIN ISOLATION LEVEL SERIALIZABLE", fn, arg, ei);
+		store_tx_ended(st, &c->base);
 		if (rc == ERR_OK) {
 			atomic_fetch_add(&ps->commits, 1);
 			atomic_fetch_add(&ps->transactions, 1);

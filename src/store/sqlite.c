@@ -151,11 +151,15 @@ static enum err conn_open(const char *path, bool writer, bool create, struct sql
 	 * acknowledged write survives power loss, not just a crash. */
 	/* The writer's page cache may grow to 256 MB (it grows only as used): a
 	 * large import is one transaction, and spilling a 2 MB cache to the WAL
-	 * doubled the time of a million-person import. */
+	 * doubled the time of a million-person import. Readers map the file
+	 * (shared by every reader through the OS page cache) instead of a pread
+	 * and a copy per page: on a city-sized database that was an eighth of a
+	 * locate call's time. */
 	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	                               " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 	                               " PRAGMA cache_size=-262144;"
-	                             : "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+	                             : "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+	                               " PRAGMA mmap_size=" LIMIT_SQLITE_MMAP_BYTES ";";
 	char *msg = NULL;
 	rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
@@ -412,8 +416,10 @@ static void run_batch(struct sqlite_store *ss, struct write_job *jobs, int n)
 			if (j->rc == ERR_OK)
 				j->rc = fail_db(w->db, rc, &j->ei, "commit");
 		atomic_fetch_add(&ss->failed_commits, 1);
+		store_tx_ended(&ss->base, &w->base);
 		return;
 	}
+	store_tx_ended(&ss->base, &w->base);
 	atomic_fetch_add(&ss->commits, 1);
 	atomic_fetch_add(&ss->transactions, n);
 	atomic_fetch_add(&ss->batch_sum, n);

@@ -2,6 +2,7 @@
  * runner that both backends share (only the SQL files differ). */
 #include "store/store_impl.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,18 @@ enum err store_read(struct store *st, store_fn fn, void *arg, struct errinfo *ei
 enum err store_write(struct store *st, store_fn fn, void *arg, struct errinfo *ei)
 {
 	return st->ops->write(st, fn, arg, ei);
+}
+
+void store_mark_accounts(struct store_conn *c) { c->accounts_marked = true; }
+
+uint64_t store_accounts_generation(struct store *st) { return atomic_load(&st->accounts_gen); }
+
+void store_tx_ended(struct store *st, struct store_conn *c)
+{
+	if (c->accounts_marked) {
+		c->accounts_marked = false;
+		atomic_fetch_add(&st->accounts_gen, 1);
+	}
 }
 
 void store_get_stats(struct store *st, struct store_stats *out)

@@ -94,6 +94,14 @@ int store_schema_latest(const struct store *st);
 enum err store_copy(struct store *src, struct store *dst,
                     void (*report)(void *ctx, const char *table, int64_t rows), void *ctx,
                     struct errinfo *ei);
+/* Caching who a caller is (auth/session.c) is safe only while nobody
+ * changes users, roles, scopes, sessions or API keys. A write callback that
+ * does marks its connection; when its transaction ends (after the commit,
+ * so a reader that saw the old generation read the old rows) the store's
+ * accounts generation moves on. Per process: another node's change is seen
+ * when the cache entry expires. */
+void store_mark_accounts(struct store_conn *c);
+uint64_t store_accounts_generation(struct store *st);
 /* A cheap round trip (SELECT 1) on a read connection. */
 enum err store_ping(struct store *st);
 void store_get_stats(struct store *st, struct store_stats *out);

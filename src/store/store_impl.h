@@ -48,9 +48,11 @@ struct store_ops {
 
 struct store {
 	const struct store_ops *ops;
+	_Atomic uint64_t accounts_gen; /* see store_accounts_generation */
 };
 struct store_conn {
 	const struct store_ops *ops;
+	bool accounts_marked; /* this transaction changed who may do what */
 };
 struct store_stmt {
 	const struct store_ops *ops;
@@ -58,6 +60,10 @@ struct store_stmt {
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
+
+/* Called by a backend once a write transaction on c has ended, committed
+ * or not: moves the accounts generation on if the transaction marked it. */
+void store_tx_ended(struct store *st, struct store_conn *c);
 
 /* Cumulative-free bucket index for a commit batch size (1,2,4,…,256,more). */
 int store_batch_bucket(int64_t n);

@@ -301,6 +301,9 @@ test('a session past its absolute lifetime (session_hours) is refused and its en
   assert.equal((await s.bare('GET', '/api/v1/session')).status, 200);
   // 13 hours pass (only for this user's sessions): past the default 12
   sql(server, `UPDATE session SET created_at = created_at - 13 * 3600, last_seen_at = ${Math.floor(Date.now() / 1000)} WHERE user_id = ${s.user.id}`);
+  // A change behind the server's back (like another node's) reaches it once
+  // its cached identity expires: IDENTITY_CACHE_TTL_S, 2 s.
+  await new Promise((r) => setTimeout(r, 2100));
   assertError(await s.bare('GET', '/api/v1/session'), 401, 'unauthorized');
   const rows = await auditRows(server, { user: 'dept', action: 'session.expired' });
   assert.ok(rows.length >= 1, 'a session.expired row');

@@ -17,6 +17,7 @@
 #include "../store/fixture.h"
 #include "app.h"
 #include "auth/audit.h"
+#include "auth/identity_cache.h"
 #include "auth/session.h"
 #include "auth/users.h"
 #include "store/audit.h"
@@ -873,6 +874,53 @@ static void test_concurrent_guesses_bounded_by_lockout(void **state)
 	assert_chain(e);
 }
 
+/* With the identity cache on: a repeat request is answered from the cache
+ * (a change behind the store's back is not seen), but every change made
+ * through the store's accounts functions is seen at once: it moves the
+ * accounts generation on. */
+static void test_identity_cache(void **state)
+{
+	struct env *e = *state;
+	e->app.idcache = identity_cache_new();
+	assert_non_null(e->app.idcache);
+	struct errinfo ei;
+	struct apikey_row k;
+	char key[APIKEY_MAX];
+	assert_int_equal(apikeys_create(&e->app, &e->cli_actor, "cache", e->uid, &k, key, &ei), ERR_OK);
+	struct identity id;
+	assert_int_equal(by_key(e, key, false, &id, &ei), ERR_OK);
+	char name[sizeof id.display_name];
+	snprintf(name, sizeof name, "%s", id.display_name);
+	/* behind the store's back: the cached identity is still answered */
+	struct store_val pu[] = {SV_INT(e->uid)};
+	sql_exec(e, "UPDATE app_user SET display_name = 'changed behind its back' WHERE id = ?", pu, 1);
+	assert_int_equal(by_key(e, key, false, &id, &ei), ERR_OK);
+	assert_string_equal(id.display_name, name);
+	assert_true(id.via_key);
+	assert_int_equal(id.api_key_id, k.id);
+	/* a revocation through the store is seen by the very next request */
+	uint64_t g0 = store_accounts_generation(e->app.store);
+	assert_int_equal(apikeys_revoke(&e->app, &e->cli_actor, k.id, NULL), ERR_OK);
+	assert_true(store_accounts_generation(e->app.store) > g0);
+	assert_int_equal(by_key(e, key, false, &id, &ei), ERR_UNAUTHORIZED);
+	/* sessions: logging out ends a cached session at once */
+	struct login_result res;
+	login_ok(e, &res);
+	assert_int_equal(by_token(e, res.token, false, NULL, &id, &ei), ERR_OK);
+	assert_int_equal(by_token(e, res.token, false, NULL, &id, &ei), ERR_OK);
+	assert_string_equal(id.csrf, res.id.csrf);
+	struct actor a = actor_of(&id);
+	int64_t ended = 0;
+	assert_int_equal(auth_logout(&e->app, &a, false, &ended, &ei), ERR_OK);
+	assert_int_equal(by_token(e, res.token, false, NULL, &id, &ei), ERR_UNAUTHORIZED);
+	/* a write that touches no account leaves the generation alone */
+	uint64_t g1 = store_accounts_generation(e->app.store);
+	sql_exec(e, "UPDATE app_user SET display_name = display_name WHERE id = ?", pu, 1);
+	assert_int_equal(store_accounts_generation(e->app.store), g1);
+	identity_cache_free(e->app.idcache);
+	e->app.idcache = NULL;
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -900,6 +948,7 @@ int main(void)
 		T(test_change_password),
 		T(test_change_password_guesses_lock),
 		T(test_concurrent_guesses_bounded_by_lockout),
+		T(test_identity_cache),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
