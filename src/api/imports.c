@@ -11,7 +11,8 @@
 #include "util/strbuf.h"
 
 static const char *const registers[] = {"areas",         "units",      "party_orgs",
-                                        "party_members", "households", "people", NULL};
+                                        "party_members", "households", "people",
+                                        "categories",    NULL};
 
 static const struct field_spec register_param[] = {
 	{.name = "register", .type = FIELD_ENUM, .required = true, .values = registers},

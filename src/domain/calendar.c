@@ -191,9 +191,8 @@ static enum err walk_kind(void *arg, int32_t date, enum day_kind *out)
 	return ERR_OK;
 }
 
-static enum err deadline_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+static enum err deadline_walk(struct store_conn *c, struct walk_ctx *w, struct errinfo *ei)
 {
-	struct walk_ctx *w = arg;
 	w->conn = c;
 	w->ei = ei;
 	enum err rc = w->days > 0
@@ -206,8 +205,13 @@ static enum err deadline_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	return rc;
 }
 
-enum err calendar_deadline(struct store *st, const struct office_hours *oh, int64_t start,
-                           int64_t minutes, int days, int64_t *end, struct errinfo *ei)
+static enum err deadline_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	return deadline_walk(c, arg, ei);
+}
+
+static enum err walk_new(const struct office_hours *oh, int64_t start, int64_t minutes, int days,
+                         struct walk_ctx **out, struct errinfo *ei)
 {
 	if ((minutes > 0) == (days > 0))
 		return err_set(ei, ERR_INVALID, "working_hours", "give either working_hours or working_days");
@@ -218,7 +222,32 @@ enum err calendar_deadline(struct store *st, const struct office_hours *oh, int6
 	w->start = start;
 	w->minutes = minutes;
 	w->days = days;
-	enum err rc = store_read(st, deadline_fn, w, ei);
+	*out = w;
+	return ERR_OK;
+}
+
+enum err calendar_deadline(struct store *st, const struct office_hours *oh, int64_t start,
+                           int64_t minutes, int days, int64_t *end, struct errinfo *ei)
+{
+	struct walk_ctx *w = NULL;
+	enum err rc = walk_new(oh, start, minutes, days, &w, ei);
+	if (rc != ERR_OK)
+		return rc;
+	rc = store_read(st, deadline_fn, w, ei);
+	if (rc == ERR_OK)
+		*end = w->end;
+	free(w);
+	return rc;
+}
+
+enum err calendar_deadline_in(struct store_conn *c, const struct office_hours *oh, int64_t start,
+                              int64_t minutes, int days, int64_t *end, struct errinfo *ei)
+{
+	struct walk_ctx *w = NULL;
+	enum err rc = walk_new(oh, start, minutes, days, &w, ei);
+	if (rc != ERR_OK)
+		return rc;
+	rc = deadline_walk(c, w, ei);
 	if (rc == ERR_OK)
 		*end = w->end;
 	free(w);

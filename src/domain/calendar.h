@@ -26,6 +26,10 @@ enum err calendar_reset(struct store *st, const struct actor *a, int32_t date,
  * (exactly one of them > 0), started at `start` ends. */
 enum err calendar_deadline(struct store *st, const struct office_hours *oh, int64_t start,
                            int64_t minutes, int days, int64_t *end, struct errinfo *ei);
+/* The same on the connection of a store callback already running (a
+ * request's write transaction sets its deadlines with it). */
+enum err calendar_deadline_in(struct store_conn *c, const struct office_hours *oh, int64_t start,
+                              int64_t minutes, int days, int64_t *end, struct errinfo *ei);
 /* Loads "date,kind,name" lines (a header line and # comments allowed), all
  * or nothing: any bad line is ERR_INVALID naming its line number, and nothing
  * is written. *count gets the number of days written. */

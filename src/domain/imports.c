@@ -12,7 +12,7 @@
 
 const struct register_io *const register_ios[] = {&area_io,          &unit_io,      &party_org_io,
                                                    &party_member_io,  &household_io, &person_io,
-                                                   NULL};
+                                                   &category_io,      NULL};
 
 const struct register_io *register_io_find(const char *name)
 {

@@ -64,7 +64,7 @@ struct register_io {
 };
 
 extern const struct register_io area_io, unit_io, party_org_io, party_member_io, household_io,
-	person_io;
+	person_io, category_io;
 /* NULL-terminated list of every register, and the one named. */
 extern const struct register_io *const register_ios[];
 const struct register_io *register_io_find(const char *name);

@@ -337,6 +337,25 @@ const REQUESTS = {
     path: `/api/v1/exports/areas?area=${fx.community}`, ok: 200, needs: 'area.read', deniedObject: 'areas',
   }),
 
+  // --- request categories and dispatch rules (c.category, c.rule: this caller's) ---
+  'GET /api/v1/categories': () => ({ path: '/api/v1/categories', ok: 200 }),
+  'POST /api/v1/categories': (c) => ({
+    path: '/api/v1/categories', ok: 201,
+    body: { code: `mq${c.who}`, name: `矩阵分类 ${c.who}`, default_level: 'community', limit_normal: '5d' },
+    after: (res) => { c.category = res.body.id; },
+  }),
+  'GET /api/v1/categories/{id}': () => ({ path: `/api/v1/categories/${fx.category}`, ok: 200 }),
+  'PATCH /api/v1/categories/{id}': (c) => ({
+    path: `/api/v1/categories/${c.category || fx.category}`, ok: 200, body: { intake_standard: `矩阵立案 ${c.who}` },
+  }),
+  'GET /api/v1/dispatch-rules': () => ({ path: `/api/v1/dispatch-rules?area=${fx.community}`, ok: 200 }),
+  'POST /api/v1/dispatch-rules': (c) => ({
+    path: '/api/v1/dispatch-rules', ok: 201,
+    body: { category_id: fx.category, area_id: fx.community, owner_level: 'grid', priority: CALLERS.indexOf(c.who) },
+    after: (res) => { c.rule = res.body.id; },
+  }),
+  'DELETE /api/v1/dispatch-rules/{id}': (c) => ({ path: `/api/v1/dispatch-rules/${c.rule || 999999}`, ok: 200 }),
+
   'DELETE /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
 };
 const ORDER = Object.keys(REQUESTS);
@@ -415,6 +434,9 @@ async function registerFixture() {
     fx.homes[who] = await room(`h-${who}`);
     fx.covers[who] = await room(`c-${who}`);
   }
+  // requests: a category of the matrix's own
+  fx.category = (await call('POST', '/api/v1/categories',
+    { code: 'mx', name: '矩阵分类', default_level: 'community', limit_normal: '5d' }, 201)).id;
 }
 
 before(async () => {

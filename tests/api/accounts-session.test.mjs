@@ -14,8 +14,10 @@ import { startServer, api, linli, DEMO_PASSWORD, backend } from '../lib/server.m
 import { assertError, assertSecurityHeaders, sleep, stopClean } from './helpers.mjs';
 
 // district_staff's capabilities (src/auth/caps.c), sorted.
-const DISTRICT_CAPS = ['area.manage', 'area.read', 'calendar.manage', 'calendar.read', 'party.manage',
-  'party.read', 'person.manage', 'person.read', 'register.import', 'unit.manage', 'unit.read', 'user.read'];
+const DISTRICT_CAPS = ['area.manage', 'area.read', 'calendar.manage', 'calendar.read', 'category.manage',
+  'figure.read', 'party.manage', 'party.read', 'person.manage', 'person.read', 'register.import',
+  'request.approve', 'request.dispatch', 'request.followup', 'request.handle', 'request.intake',
+  'request.read', 'request.supervise', 'request.verify', 'unit.manage', 'unit.read', 'user.read'];
 
 const PASSWORD = 'Str0ng#Pass';
 let server;
