@@ -18,6 +18,10 @@ bool identity_has(const struct identity *id, const char *cap)
  * segments), so a prefix is a subtree. */
 static bool scope_covers(const char *scope, const char *code)
 {
+	/* unit:N names a department, not an area: it covers only itself (no
+	 * area code starts with "unit:", and unit:1 must not cover unit:12). */
+	if (strncmp(scope, "unit:", 5) == 0)
+		return strcmp(scope, code) == 0;
 	size_t n = strlen(scope);
 	return strcmp(scope, "*") == 0 || (n > 0 && strncmp(scope, code, n) == 0);
 }

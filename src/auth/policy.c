@@ -77,8 +77,18 @@ const char *scope_check(const char *s, size_t len)
 {
 	if (len == 1 && s[0] == '*')
 		return NULL;
+	/* unit:N, a department the user acts for (the unit is checked where
+	 * the grant is written: it must exist and be a department). */
+	if (len > 5 && strncmp(s, "unit:", 5) == 0) {
+		if (s[5] == '0' || len > 5 + 18)
+			return "must be unit: and a unit's id";
+		for (size_t i = 5; i < len; i++)
+			if (!isdigit((unsigned char)s[i]))
+				return "must be unit: and a unit's id";
+		return NULL;
+	}
 	if (len < 2 || len > 32)
-		return "must be * or an area code of 2 to 32 digits";
+		return "must be *, an area code of 2 to 32 digits or unit:N";
 	for (size_t i = 0; i < len; i++)
 		if (!isdigit((unsigned char)s[i]))
 			return "must be * or an area code of digits";

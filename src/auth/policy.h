@@ -23,7 +23,7 @@ enum err password_check(const char *password, const char *login, const char *fie
                         struct errinfo *ei);
 /* A login name: 2..64 of [a-z0-9._-], starting with a letter or digit. */
 const char *login_check(const char *s, size_t len);
-/* A scope: "*" or 2..32 digits. */
+/* A scope: "*", 2..32 digits (an area code prefix) or unit:N (a department). */
 const char *scope_check(const char *s, size_t len);
 /* A role id: ^[a-z][a-z0-9_]{1,31}$ */
 const char *role_id_check(const char *s, size_t len);

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "auth/caps.h"
+#include "store/units.h"
 #include "util/clock.h"
 #include "util/utf8.h"
 
@@ -51,9 +52,38 @@ static enum err check_grants(const struct actor *a, const struct user_input *in,
 		const char *why = scope_check(in->scopes[i], strlen(in->scopes[i]));
 		if (why != NULL)
 			return err_set(ei, ERR_INVALID, "scopes", "scope %s %s", in->scopes[i], why);
-		if (!identity_covers(a->who, in->scopes[i]))
+		/* A unit scope is checked against the unit's area where the grant
+		 * is written (unit_scopes_check). */
+		if (strncmp(in->scopes[i], "unit:", 5) != 0 && !identity_covers(a->who, in->scopes[i]))
 			return err_set(ei, ERR_FORBIDDEN, "scopes", "scope %s lies outside your own",
 			               in->scopes[i]);
+	}
+	return ERR_OK;
+}
+
+/* Each unit:N scope names a department whose area lies in the granter's
+ * scope (or the granter holds that unit scope itself). */
+static enum err unit_scopes_check(struct store_conn *c, const struct actor *a,
+                                  const struct user_row *u, struct errinfo *ei)
+{
+	for (int i = 0; i < u->nscopes; i++) {
+		if (strncmp(u->scopes[i], "unit:", 5) != 0)
+			continue;
+		int64_t id = strtoll(u->scopes[i] + 5, NULL, 10);
+		struct unit_row unit;
+		enum err rc = store_unit_get(c, id, &unit, ei);
+		if (rc == ERR_NOTFOUND)
+			return err_set(ei, ERR_INVALID, "scopes", "scope %s: no unit %lld", u->scopes[i],
+			               (long long)id);
+		if (rc != ERR_OK)
+			return rc;
+		if (strcmp(unit.kind, "department") != 0)
+			return err_set(ei, ERR_INVALID, "scopes", "scope %s: %s is not a department",
+			               u->scopes[i], unit.name);
+		if (a->who != NULL && !identity_covers(a->who, unit.area_code) &&
+		    !identity_covers(a->who, u->scopes[i]))
+			return err_set(ei, ERR_FORBIDDEN, "scopes", "scope %s: %s lies outside your own",
+			               u->scopes[i], unit.name);
 	}
 	return ERR_OK;
 }
@@ -198,7 +228,10 @@ struct write_ctx {
 static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct write_ctx *x = arg;
-	enum err rc = store_user_insert(c, x->u, x->pc.enc, x->pc.hash[0] ? x->pc.hash : NULL, ei);
+	enum err rc = x->in->set_grants ? unit_scopes_check(c, x->a, x->u, ei) : ERR_OK;
+	if (rc != ERR_OK)
+		return rc;
+	rc = store_user_insert(c, x->u, x->pc.enc, x->pc.hash[0] ? x->pc.hash : NULL, ei);
 	if (rc != ERR_OK)
 		return rc;
 	char object[48], detail[256];
@@ -243,6 +276,8 @@ enum err users_create(struct app *app, const struct actor *a, const struct user_
 		return rc;
 	rc = store_write(app->store, create_fn, &x, ei);
 	free(x.pc.enc);
+	if (rc == ERR_FORBIDDEN)
+		audit_record(app->store, a, "access.denied", "user.create", "denied", ei->message);
 	return rc;
 }
 
@@ -368,6 +403,8 @@ static enum err grant_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	memcpy(x->u->roles, x->in->roles, sizeof x->u->roles);
 	x->u->nscopes = x->in->nscopes;
 	memcpy(x->u->scopes, x->in->scopes, sizeof x->u->scopes);
+	if ((rc = unit_scopes_check(c, x->a, x->u, ei)) != ERR_OK)
+		return rc;
 	if ((rc = store_user_set_grants(c, x->u, ei)) != ERR_OK)
 		return rc;
 	char object[48], detail[512] = "";

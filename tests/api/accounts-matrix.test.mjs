@@ -356,6 +356,12 @@ const REQUESTS = {
   }),
   'DELETE /api/v1/dispatch-rules/{id}': (c) => ({ path: `/api/v1/dispatch-rules/${c.rule || 999999}`, ok: 200 }),
 
+  // --- the inbox (everyone's own: an unknown id is 404) ---
+  'GET /api/v1/notifications': () => ({ path: '/api/v1/notifications?unread=true&limit=5', ok: 200 }),
+  'GET /api/v1/notifications/unread-count': () => ({ path: '/api/v1/notifications/unread-count', ok: 200 }),
+  'POST /api/v1/notifications/{id}/read': () => ({ path: '/api/v1/notifications/999999/read', ok: 404 }),
+  'POST /api/v1/notifications/read-all': () => ({ path: '/api/v1/notifications/read-all', ok: 200 }),
+
   'DELETE /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
 };
 const ORDER = Object.keys(REQUESTS);

@@ -200,6 +200,16 @@ static void test_scope_check(void **state)
 	assert_false(scope_ok(" 110105"));
 	assert_false(scope_ok("110105%"));
 	assert_false(scope_ok("-1"));
+	/* a department's scope: unit: and an id */
+	assert_true(scope_ok("unit:1"));
+	assert_true(scope_ok("unit:123456789012345678"));
+	assert_false(scope_ok("unit:"));
+	assert_false(scope_ok("unit:0"));
+	assert_false(scope_ok("unit:012"));
+	assert_false(scope_ok("unit:12a"));
+	assert_false(scope_ok("unit:-1"));
+	assert_false(scope_ok("unit:1234567890123456789"));
+	assert_false(scope_ok("Unit:1"));
 	char s[40];
 	memset(s, '1', 32);
 	s[32] = '\0';

@@ -19,6 +19,7 @@
 #include "domain/areas.h"
 #include "domain/categories.h"
 #include "domain/dispatch_rules.h"
+#include "domain/notifications.h"
 #include "domain/registers_io.h"
 #include "domain/units.h"
 #include "util/log.h"
@@ -611,6 +612,196 @@ static void test_rule_scope(void **state)
 	assert_int_equal(dispatch_rules_delete(&e->app, &e->staff_actor, mine, &ei), ERR_OK);
 }
 
+
+/* --- notifications -------------------------------------------------------------------- */
+
+static int64_t make_user(struct env *e, const struct actor *a, const char *login, const char *role,
+                         const char *scope, enum err want)
+{
+	struct user_input in = {.login = login, .display_name = login, .password = "Str0ng#Pass9",
+	                        .set_grants = true, .nroles = 1, .nscopes = 1};
+	snprintf(in.roles[0], sizeof in.roles[0], "%s", role);
+	snprintf(in.scopes[0], sizeof in.scopes[0], "%s", scope);
+	struct user_row out;
+	struct errinfo ei;
+	err_clear(&ei);
+	enum err rc = users_create(&e->app, a, &in, &out, &ei);
+	if (rc != want)
+		fail_msg("user %s: got %d (%s), want %d", login, rc, ei.message, want);
+	return rc == ERR_OK ? out.id : 0;
+}
+
+struct notify_case {
+	const char *office;
+	int64_t unit, user, request;
+	const char *kind, *text;
+	int times;
+	enum err rc;
+	struct errinfo ei;
+};
+
+static enum err notify_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct notify_case *x = arg;
+	for (int i = 0; i < (x->times ? x->times : 1); i++) {
+		if (x->office)
+			x->rc = notify_area_office(c, x->office, "request.dispatch", x->kind, x->request, x->text,
+			                           &x->ei);
+		else if (x->unit)
+			x->rc = notify_unit(c, x->unit, "request.handle", x->kind, x->request, x->text, &x->ei);
+		else
+			x->rc = notify_user(c, x->user, x->kind, x->request, x->text, &x->ei);
+		if (x->rc != ERR_OK)
+			return x->rc;
+	}
+	return ERR_OK;
+}
+
+static enum err notify(struct env *e, struct notify_case x)
+{
+	struct errinfo ei;
+	err_clear(&x.ei);
+	enum err rc = store_write(e->app.store, notify_fn, &x, &ei);
+	return rc;
+}
+
+static int64_t unread_of(struct env *e, int64_t user)
+{
+	struct identity id = scoped("110105");
+	id.user_id = user;
+	struct actor a = {.who = &id, .login = "u", .address = "", .request_id = ""};
+	int64_t n = -1;
+	struct errinfo ei;
+	assert_int_equal(notifications_unread(&e->app, &a, &n, &ei), ERR_OK);
+	return n;
+}
+
+static void test_notifications(void **state)
+{
+	struct env *e = *state;
+	struct errinfo ei;
+	assert_int_equal(roles_seed(&e->app, &ei), ERR_OK);
+	int64_t comm = make_user(e, &e->cli_actor, "comm", "community_staff", "110105001001", ERR_OK);
+	int64_t head = make_user(e, &e->cli_actor, "head", "building_head", "110105001001", ERR_OK);
+	int64_t street = make_user(e, &e->cli_actor, "street", "street_staff", "110105001", ERR_OK);
+	int64_t dept = make_user(e, &e->cli_actor, "dept", "dept_handler", "110105", ERR_OK);
+	/* unit:N scopes: a department that exists, granted from a scope covering its area */
+	char unit_scope[32];
+	snprintf(unit_scope, sizeof unit_scope, "unit:%lld", (long long)e->water);
+	struct user_input g = {.set_grants = true, .nroles = 1, .nscopes = 1};
+	snprintf(g.roles[0], sizeof g.roles[0], "dept_handler");
+	snprintf(g.scopes[0], sizeof g.scopes[0], "%s", unit_scope);
+	struct user_row u;
+	assert_int_equal(users_grant(&e->app, &e->cli_actor, dept, &g, &u, &ei), ERR_OK);
+	int64_t shop = make_unit(e, "enterprise", "某公司", e->community);
+	char bad[32];
+	snprintf(bad, sizeof bad, "unit:%lld", (long long)shop);
+	make_user(e, &e->cli_actor, "notdept", "dept_handler", bad, ERR_INVALID);
+	make_user(e, &e->cli_actor, "nounit", "dept_handler", "unit:99999", ERR_INVALID);
+	struct identity granter = scoped("110105001");
+	snprintf(granter.caps[0], sizeof granter.caps[0], "user.grant");
+	granter.ncaps = 1;
+	struct actor ga = {.who = &granter, .login = "granter", .address = "", .request_id = ""};
+	make_user(e, &ga, "outside", "dept_handler", unit_scope, ERR_FORBIDDEN); /* a district unit */
+	int64_t local = make_unit(e, "department", "街道城管队", e->street);
+	char local_scope[32];
+	snprintf(local_scope, sizeof local_scope, "unit:%lld", (long long)local);
+	make_user(e, &ga, "inside", "dept_handler", local_scope, ERR_OK);
+	/* a unit scope covers no area */
+	struct identity d = scoped(unit_scope);
+	assert_false(identity_covers(&d, "110105"));
+	assert_false(identity_covers(&d, "unit:999"));
+	assert_true(identity_covers(&d, unit_scope));
+	char longer[40];
+	snprintf(longer, sizeof longer, "%s1", unit_scope);
+	assert_false(identity_covers(&d, longer));
+
+	/* the community office (exact scope, holding request.dispatch) */
+	assert_int_equal(notify(e, (struct notify_case){.office = "110105001001", .kind = "dispatched",
+	                                                 .request = 42, .text = "新派单"}),
+	                 ERR_OK);
+	assert_int_equal(unread_of(e, comm), 1);
+	assert_int_equal(unread_of(e, head), 0);   /* no request.dispatch */
+	assert_int_equal(unread_of(e, street), 0); /* the street is not the community's office */
+	/* the department, and one user */
+	assert_int_equal(notify(e, (struct notify_case){.unit = e->water, .kind = "dispatched",
+	                                                 .request = 42, .text = "请签收"}),
+	                 ERR_OK);
+	assert_int_equal(unread_of(e, dept), 1);
+	assert_int_equal(notify(e, (struct notify_case){.user = street, .kind = "overdue", .text = "超期"}),
+	                 ERR_OK);
+	assert_int_equal(unread_of(e, street), 1);
+	assert_int_equal(notify(e, (struct notify_case){.user = 999999, .kind = "overdue", .text = "x"}),
+	                 ERR_OK);
+	assert_int_equal(notify(e, (struct notify_case){.user = street, .kind = "party", .text = "x"}),
+	                 ERR_INVALID);
+	/* a long text is cut between characters */
+	char big[1200] = "";
+	for (int i = 0; i < 300; i++)
+		strcat(big, "长");
+	assert_int_equal(notify(e, (struct notify_case){.user = head, .kind = "supervised", .text = big}),
+	                 ERR_OK);
+	struct identity hid = scoped("110105001001");
+	hid.user_id = head;
+	struct actor ha = {.who = &hid, .login = "head", .address = "", .request_id = ""};
+	json_t *items = json_array();
+	int64_t next = -1;
+	assert_int_equal(notifications_list(&e->app, &ha, false, 0, 10, items, &next, &ei), ERR_OK);
+	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(strlen(json_string_value(json_object_get(json_array_get(items, 0), "text"))),
+	                 200 * 3);
+	assert_true(json_is_null(json_object_get(json_array_get(items, 0), "request_id")));
+	assert_int_equal(next, 0);
+	json_decref(items);
+
+	/* reading: one's own only */
+	struct identity cid = scoped("110105001001");
+	cid.user_id = comm;
+	struct actor ca = {.who = &cid, .login = "comm", .address = "", .request_id = ""};
+	items = json_array();
+	assert_int_equal(notifications_list(&e->app, &ca, true, 0, 10, items, &next, &ei), ERR_OK);
+	int64_t first = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "request_id")), 42);
+	json_decref(items);
+	assert_int_equal(notifications_read(&e->app, &ha, first, &ei), ERR_NOTFOUND);
+	assert_int_equal(notifications_read(&e->app, &ca, first, &ei), ERR_OK);
+	assert_int_equal(notifications_read(&e->app, &ca, first, &ei), ERR_OK); /* again: fine */
+	assert_int_equal(unread_of(e, comm), 0);
+	/* paging: 25 more, newest first, 10 a page */
+	assert_int_equal(notify(e, (struct notify_case){.office = "110105001001", .kind = "returned",
+	                                                 .text = "退单", .times = 25}),
+	                 ERR_OK);
+	assert_int_equal(unread_of(e, comm), 25);
+	int64_t before = 0, seen = 0, last = INT64_MAX;
+	int pages = 0;
+	do {
+		items = json_array();
+		assert_int_equal(notifications_list(&e->app, &ca, false, before, 10, items, &next, &ei), ERR_OK);
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			int64_t id = json_integer_value(json_object_get(json_array_get(items, i), "id"));
+			assert_true(id < last);
+			last = id;
+			seen++;
+		}
+		json_decref(items);
+		before = next;
+		pages++;
+	} while (next > 0 && pages < 10);
+	assert_int_equal(seen, 26);
+	assert_int_equal(pages, 3);
+	items = json_array();
+	assert_int_equal(notifications_list(&e->app, &ca, true, 0, 200, items, &next, &ei), ERR_OK);
+	assert_int_equal(json_array_size(items), 25);
+	json_decref(items);
+	int64_t marked = 0;
+	assert_int_equal(notifications_read_all(&e->app, &ca, &marked, &ei), ERR_OK);
+	assert_int_equal(marked, 25);
+	assert_int_equal(unread_of(e, comm), 0);
+	assert_int_equal(unread_of(e, dept), 1); /* others' untouched */
+	/* the command line has no inbox */
+	assert_int_equal(notifications_unread(&e->app, &e->cli_actor, &marked, &ei), ERR_FORBIDDEN);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -626,6 +817,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_for_request_and_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rule_matching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rule_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
