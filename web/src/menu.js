@@ -15,7 +15,18 @@ import {
 export const menu = [
   // A section with a route of its own and no items is a single entry.
   { key: 'workbench', titleKey: 'menu.workbench', icon: House, route: 'workbench' },
-  { key: 'requests', titleKey: 'menu.requests', icon: Phone, items: [] },
+  {
+    key: 'requests', titleKey: 'menu.requests', icon: Phone,
+    items: [
+      { name: 'requestIntake', titleKey: 'menu.requestIntake', caps: ['request.intake'] },
+      { name: 'requestsToDispatch', titleKey: 'menu.requestsToDispatch', caps: ['request.dispatch'] },
+      { name: 'requestsMine', titleKey: 'menu.requestsMine', caps: ['request.handle'] },
+      { name: 'requestList', titleKey: 'menu.requestList', caps: ['request.read'] },
+      { name: 'requestsSupervised', titleKey: 'menu.requestsSupervised', caps: ['request.supervise'] },
+      { name: 'requestDispatchRules', titleKey: 'menu.requestDispatchRules', caps: ['category.manage'] },
+      { name: 'requestCategories', titleKey: 'menu.requestCategories', caps: ['category.manage'] },
+    ],
+  },
   { key: 'wishes', titleKey: 'menu.wishes', icon: Present, items: [] },
   {
     key: 'party', titleKey: 'menu.party', icon: Flag,
@@ -38,7 +49,7 @@ export const menu = [
       { name: 'registersImport', titleKey: 'menu.registersImport', caps: ['register.import'] },
     ],
   },
-  { key: 'dashboard', titleKey: 'menu.dashboard', icon: DataAnalysis, items: [] },
+  { key: 'dashboard', titleKey: 'menu.dashboard', icon: DataAnalysis, route: 'dashboard', caps: ['figure.read'] },
   {
     key: 'admin', titleKey: 'menu.admin', icon: Setting,
     items: [
@@ -52,11 +63,12 @@ export const menu = [
 ];
 
 // The menu as the current user sees it: `can(caps)` (session.js) decides per
-// entry whether the user holds any of its capabilities.
+// entry whether the user holds any of its capabilities (a single-entry
+// section by its own `caps`).
 export function visibleMenu(can = () => true) {
   return menu
     .map((s) => (s.items ? { ...s, items: s.items.filter((i) => can(i.caps || [])) } : s))
-    .filter((s) => s.route || s.items.length > 0);
+    .filter((s) => (s.route ? can(s.caps || []) : s.items.length > 0));
 }
 
 // The menu trail to a route name: [section, item] or [section], or [] when the

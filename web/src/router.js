@@ -12,12 +12,35 @@ import { createRouter, createWebHistory } from 'vue-router';
 import ConsoleLayout from './layout/ConsoleLayout.vue';
 import { installSession } from './session.js';
 
+// The request queues (GET /requests?queue=…), each a list page of its own.
+export const QUEUE_PAGES = [
+  { queue: 'mine', name: 'requestsMine', path: 'mine', caps: ['request.handle'] },
+  { queue: 'to_dispatch', name: 'requestsToDispatch', path: 'to-dispatch', caps: ['request.dispatch'] },
+  { queue: 'overdue', name: 'requestsOverdue', path: 'overdue', caps: ['request.dispatch', 'request.supervise'] },
+  { queue: 'supervised', name: 'requestsSupervised', path: 'supervised', caps: ['request.supervise', 'request.handle'] },
+  { queue: 'to_verify', name: 'requestsToVerify', path: 'to-verify', caps: ['request.verify'] },
+  { queue: 'to_approve', name: 'requestsToApprove', path: 'to-approve', caps: ['request.approve', 'request.dispatch'] },
+];
+const RequestListPage = () => import('./pages/requests/RequestListPage.vue');
+
 export const routes = [
   {
     path: '/login',
     name: 'login',
     component: () => import('./pages/LoginPage.vue'),
     meta: { titleKey: 'login.title', public: true },
+  },
+  {
+    // The residents' pages: no side bar, no session (meta.h5: the guard does
+    // not even ask GET /session).
+    path: '/h5',
+    component: () => import('./pages/h5/H5Layout.vue'),
+    meta: { public: true, h5: true },
+    children: [
+      { path: '', name: 'h5Home', component: () => import('./pages/h5/H5HomePage.vue'), meta: { titleKey: 'h5.title', public: true, h5: true } },
+      { path: 'report', name: 'h5Report', component: () => import('./pages/h5/H5ReportPage.vue'), meta: { titleKey: 'h5.report.title', public: true, h5: true } },
+      { path: 'track/:code?', name: 'h5Track', component: () => import('./pages/h5/H5TrackPage.vue'), meta: { titleKey: 'h5.track.title', public: true, h5: true } },
+    ],
   },
   {
     path: '/',
@@ -54,6 +77,50 @@ export const routes = [
         meta: { titleKey: 'menu.adminAudit', caps: ['audit.read'] },
       },
       {
+        path: 'requests/intake',
+        name: 'requestIntake',
+        component: () => import('./pages/requests/IntakePage.vue'),
+        meta: { titleKey: 'menu.requestIntake', caps: ['request.intake'] },
+      },
+      {
+        path: 'requests',
+        name: 'requestList',
+        component: RequestListPage,
+        meta: { titleKey: 'menu.requestList', caps: ['request.read'] },
+      },
+      ...QUEUE_PAGES.map((q) => ({
+        path: `requests/queue/${q.path}`,
+        name: q.name,
+        component: RequestListPage,
+        props: { queue: q.queue, titleKey: `menu.${q.name}` },
+        meta: { titleKey: `menu.${q.name}`, caps: q.caps },
+      })),
+      {
+        path: 'requests/:id(\\d+)',
+        name: 'requestDetail',
+        component: () => import('./pages/requests/RequestPage.vue'),
+        props: true,
+        meta: { titleKey: 'requests.detail.title', caps: ['request.read', 'request.handle'], menu: 'requestList' },
+      },
+      {
+        path: 'requests/categories',
+        name: 'requestCategories',
+        component: () => import('./pages/requests/CategoriesPage.vue'),
+        meta: { titleKey: 'menu.requestCategories', caps: ['category.manage'] },
+      },
+      {
+        path: 'requests/dispatch-rules',
+        name: 'requestDispatchRules',
+        component: () => import('./pages/requests/DispatchRulesPage.vue'),
+        meta: { titleKey: 'menu.requestDispatchRules', caps: ['category.manage'] },
+      },
+      {
+        path: 'dashboard',
+        name: 'dashboard',
+        component: () => import('./pages/dashboard/DashboardPage.vue'),
+        meta: { titleKey: 'menu.dashboard', caps: ['figure.read'] },
+      },
+      {
         path: 'registers/areas',
         name: 'registersAreas',
         component: () => import('./pages/registers/AreasPage.vue'),
@@ -75,7 +142,7 @@ export const routes = [
         path: 'registers/import',
         name: 'registersImport',
         component: () => import('./pages/registers/ImportPage.vue'),
-        meta: { titleKey: 'menu.registersImport', caps: ['register.import'] },
+        meta: { titleKey: 'menu.registersImport', caps: ['register.import', 'category.manage'] },
       },
       {
         path: 'party/orgs',

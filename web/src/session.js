@@ -10,6 +10,7 @@
 // GET /api/v1/session once: 200 means logged in, 401 means the login page.
 import { reactive, readonly } from 'vue';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
+import { resetInbox } from './notifications.js';
 
 const state = reactive({
   user: null, // {id, login, display_name, phone, status, roles:[{id,name}], scopes:[…], department_id}
@@ -41,6 +42,7 @@ function apply(answer) {
 }
 
 export function clearSession() {
+  resetInbox(); // the next user does not see this one's notifications
   state.user = null;
   state.capabilities = [];
   state.expiresAt = null;
@@ -169,6 +171,8 @@ export function installSession(router) {
   routerRef = router;
   setUnauthorizedHandler(expire);
   router.beforeEach(async (to) => {
+    // The residents' H5 pages never ask who is logged in.
+    if (to.meta?.h5) return true;
     const loggedIn = await restoreSession();
     if (to.meta?.public) {
       if (to.name === 'login' && loggedIn) return safeRedirect(to.query.redirect);

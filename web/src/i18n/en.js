@@ -1,5 +1,8 @@
 // English: the console's second locale. Same keys as zh-CN.js.
-export default {
+import { mergeMessages } from './merge.js';
+import requests from './requests.en.js';
+
+const base = {
   app: {
     name: 'Linli 邻里',
     tagline: 'Party-building-led community governance',
@@ -530,6 +533,7 @@ export default {
       party_members: 'Party members',
       households: 'Households',
       people: 'People',
+      categories: 'Request categories',
     },
     people: {
       tabPeople: 'People',
@@ -820,3 +824,5 @@ export default {
     household: 'Household',
   },
 };
+
+export default mergeMessages(base, requests);

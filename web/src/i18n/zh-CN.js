@@ -1,6 +1,9 @@
 // 简体中文: the console's default locale. Every label the console shows comes
 // from here or from en.js; both files hold the same keys (the browser test checks).
-export default {
+import { mergeMessages } from './merge.js';
+import requests from './requests.zh-CN.js';
+
+const base = {
   app: {
     name: '邻里',
     tagline: '党建引领基层治理平台',
@@ -531,6 +534,7 @@ export default {
       party_members: '党员',
       households: '户',
       people: '人口',
+      categories: '事项分类',
     },
     people: {
       tabPeople: '人员',
@@ -821,3 +825,5 @@ export default {
     household: '所在户',
   },
 };
+
+export default mergeMessages(base, requests);
