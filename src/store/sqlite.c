@@ -639,6 +639,9 @@ const struct store_ops store_sqlite_ops = {
 	.col_count = sq_col_count,
 	.col_name = sq_col_name,
 	.col_type = sq_col_type,
-	.sql_list_tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
-	                   " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+	/* Plain tables only: an FTS5 table and its shadow tables are filled by
+	 * the triggers of the table they index (request_fts, 0005). */
+	.sql_list_tables = "SELECT m.name FROM sqlite_master m JOIN pragma_table_list t"
+	                   " ON t.name = m.name AND t.schema = 'main' WHERE m.type = 'table'"
+	                   " AND t.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.rowid",
 };
