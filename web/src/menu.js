@@ -23,7 +23,7 @@ export const menu = [
       { name: 'requestsMine', titleKey: 'menu.requestsMine', caps: ['request.handle'] },
       { name: 'requestList', titleKey: 'menu.requestList', caps: ['request.read'] },
       { name: 'requestsSupervised', titleKey: 'menu.requestsSupervised', caps: ['request.supervise'] },
-      { name: 'requestDispatchRules', titleKey: 'menu.requestDispatchRules', caps: ['category.manage'] },
+      { name: 'requestDispatchRules', titleKey: 'menu.requestDispatchRules', caps: ['request.dispatch', 'category.manage'] },
       { name: 'requestCategories', titleKey: 'menu.requestCategories', caps: ['category.manage'] },
     ],
   },

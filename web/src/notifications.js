@@ -9,6 +9,8 @@ import { api } from './api.js';
 import { itemsOf } from './format.js';
 
 export const POLL_MS = 30000;
+// Read: the server's `read`, or a read_at time.
+export const isRead = (n) => n?.read === true || Boolean(n?.read_at);
 const state = reactive({ unread: null, items: [], next: null, loading: false, loaded: false, error: null });
 export const inbox = readonly(state);
 
@@ -72,14 +74,14 @@ export async function loadInbox({ more = false, limit = 20 } = {}) {
 export async function markRead(id) {
   await api.post(`/notifications/${encodeURIComponent(id)}/read`, {});
   const n = state.items.find((x) => x.id === id);
-  if (n && !n.read_at) n.read_at = new Date().toISOString();
+  if (n && !isRead(n)) { n.read = true; n.read_at = new Date().toISOString(); }
   refreshUnread();
 }
 
 export async function readAll() {
   await api.post('/notifications/read-all', {});
   const now = new Date().toISOString();
-  for (const n of state.items) if (!n.read_at) n.read_at = now;
+  for (const n of state.items) if (!isRead(n)) { n.read = true; n.read_at = now; }
   state.unread = 0;
   refreshUnread();
 }

@@ -39,6 +39,8 @@ export const STATE_CLASS = {
 export const STATES = Object.keys(STATE_CLASS);
 export const STATE_CLASSES = ['open', 'waiting', 'overdue', 'done', 'refused'];
 export const stateClass = (s) => STATE_CLASS[s] || 'open';
+// A request's class: the server's state_class, else from its state.
+export const requestClass = (r) => (r?.state_class && STATE_CLASSES.includes(r.state_class) ? r.state_class : stateClass(r?.state));
 // Open: anything not finished (done) and not refused as invalid.
 export const isOpenState = (s) => !['closed', 'archived', 'cancelled', 'invalid', 'merged'].includes(s);
 
@@ -85,11 +87,14 @@ export function spanText(ms, t) {
 }
 
 // ---- the actions' dialogs ----
-// Each action's fields, in the order the dialog shows them. Kinds:
-//   note (textarea), reason (free text), returnReason (RETURN_REASONS), owner
-//   (an area or a department), days (working days), parties (whistle), photos,
-//   rating (solved + feedback), into (another request).
-// `required` lists what must be given. Actions not listed ask only an optional note.
+// Each action's fields as the dialog shows them (docs/API.md "Requests" gives
+// the bodies). Kinds: note (textarea), reason (free text), returnReason
+// (RETURN_REASONS), owner (an area office or a department: owner_area_id |
+// owner_unit_id), escalateUnit (owner_unit_id, only from a district), days,
+// parties (whistle: lead_unit_id, lead_part, co_unit_ids, co_parts), photos,
+// rating (solved + feedback), into (another request). `required` lists what
+// must be given. GET /requests/{id}/actions also says which body fields an
+// action takes (`fields`): a field the server does not list is not shown.
 export const ACTION_FIELDS = {
   accept: { fields: ['note'] },
   answer: { fields: ['note'], required: ['note'] },
@@ -100,7 +105,7 @@ export const ACTION_FIELDS = {
   return: { fields: ['returnReason', 'note'], required: ['returnReason', 'note'] },
   approve_return: { fields: ['note'] },
   refuse_return: { fields: ['note'], required: ['note'] },
-  escalate: { fields: ['reason', 'note'], required: ['reason'] },
+  escalate: { fields: ['reason', 'escalateUnit', 'note'], required: ['reason'] },
   whistle: { fields: ['parties', 'note'], required: ['parties'] },
   report_in: { fields: ['note'] },
   part_done: { fields: ['note', 'photos'], required: ['note'] },
@@ -121,7 +126,25 @@ export const ACTION_FIELDS = {
   merge: { fields: ['into', 'note'], required: ['into'] },
   comment: { fields: ['note'], required: ['note'] },
 };
-export const actionSpec = (action) => ACTION_FIELDS[action] || { fields: ['note'] };
+// The body fields behind each dialog field.
+const BODY_NAMES = {
+  note: ['note'], reason: ['reason'], returnReason: ['reason'], owner: ['owner_area_id', 'owner_unit_id'],
+  escalateUnit: ['owner_unit_id'], days: ['days'], parties: ['lead_unit_id', 'co_unit_ids'], photos: ['photos'],
+  rating: ['solved', 'feedback'], into: ['into'],
+};
+
+// The dialog's fields for an action: ours, cut down to the body fields the
+// server lists for it (`serverFields`: [{name, required}], when it sends them),
+// with the server's word on what is required.
+export function actionSpec(action, serverFields = null) {
+  const own = ACTION_FIELDS[action] || { fields: ['note'] };
+  if (!Array.isArray(serverFields)) return { fields: own.fields, required: own.required || [] };
+  const byName = new Map(serverFields.map((f) => [f.name, f]));
+  const fields = own.fields.filter((f) => BODY_NAMES[f].some((n) => byName.has(n)));
+  const required = fields.filter((f) => (own.required || []).includes(f)
+    || BODY_NAMES[f].every((n) => byName.get(n)?.required) && BODY_NAMES[f].length === 1);
+  return { fields, required };
+}
 
 // Button type of an action: the step forward in 党建红, refusals plain.
 const PRIMARY_ACTIONS = new Set(['accept', 'dispatch', 'acknowledge', 'resolve', 'verify', 'rate', 'approve_return',
@@ -134,10 +157,9 @@ export function actionButtonType(action) {
 }
 
 // The body of POST /requests/{id}/actions/{action} from a dialog's model:
-// only the fields the action asks for, empty ones left out, with the version
-// the user saw (the optimistic lock).
-export function actionBody(action, m, version) {
-  const spec = actionSpec(action);
+// only the fields shown, empty ones left out, with the version the user saw
+// (the optimistic lock: 409 field "version" when someone acted in between).
+export function actionBody(spec, m, version) {
   const body = {};
   const text = (v) => (typeof v === 'string' ? v.trim() : '');
   for (const f of spec.fields) {
@@ -147,11 +169,20 @@ export function actionBody(action, m, version) {
     else if (f === 'owner') {
       if (m.ownerKind === 'unit' && m.ownerUnitId) body.owner_unit_id = m.ownerUnitId;
       else if (m.ownerKind === 'area' && m.ownerAreaId) body.owner_area_id = m.ownerAreaId;
-    } else if (f === 'days' && Number.isFinite(m.days)) body.days = m.days;
+    } else if (f === 'escalateUnit' && m.ownerUnitId) body.owner_unit_id = m.ownerUnitId;
+    else if (f === 'days' && Number.isFinite(m.days)) body.days = m.days;
     else if (f === 'parties') {
-      body.parties = (m.parties || []).filter((p) => p.unit_id).map((p) => ({
-        unit_id: p.unit_id, role: p.role, ...(text(p.part) ? { part: text(p.part) } : {}),
-      }));
+      const chosen = (m.parties || []).filter((p) => p.unit_id);
+      const lead = chosen.find((p) => p.role === 'lead');
+      const co = chosen.filter((p) => p !== lead);
+      if (lead) {
+        body.lead_unit_id = lead.unit_id;
+        if (text(lead.part)) body.lead_part = text(lead.part);
+      }
+      if (co.length) {
+        body.co_unit_ids = co.map((p) => p.unit_id);
+        body.co_parts = co.map((p) => text(p.part));
+      }
     } else if (f === 'photos' && m.photos?.length) body.photos = m.photos.map((p) => p.sha256);
     else if (f === 'rating') {
       if (typeof m.solved === 'boolean') body.solved = m.solved;
@@ -162,12 +193,14 @@ export function actionBody(action, m, version) {
   return body;
 }
 
-// GET /requests/{id}/actions: the action names, whether the server answers
-// ["accept", …], {"items": ["accept"]}, or objects {"action"|"name", …}.
-export function actionNames(answer) {
+// GET /requests/{id}/actions: [{action, label, to, fields}] whether the server
+// answers {"items": [{…}]}, ["accept", …] or {"actions": […]}.
+export function actionsOf(answer) {
   const list = Array.isArray(answer) ? answer : Array.isArray(answer?.actions) ? answer.actions : itemsOf(answer);
-  return list.map((a) => (typeof a === 'string' ? a : a?.action || a?.name)).filter((a) => typeof a === 'string' && a);
+  return list.map((a) => (typeof a === 'string' ? { action: a } : { ...a, action: a?.action || a?.name }))
+    .filter((a) => typeof a.action === 'string' && a.action);
 }
+export const actionNames = (answer) => actionsOf(answer).map((a) => a.action);
 
 // ---- categories ----
 // The category tree from GET /categories (a flat list with parent_id, or
@@ -197,19 +230,22 @@ export function categoryTree(answer) {
 }
 export const CATEGORY_TREE_PROPS = { label: 'name', children: 'kids' };
 
-// GET /categories once per page load (they change rarely): {roots, byId}.
-let categoriesPromise = null;
-export function loadCategories({ force = false } = {}) {
-  if (force || !categoriesPromise) {
-    categoriesPromise = api.get('/categories', { query: { page_size: 200 } }).then(categoryTree, (e) => {
-      categoriesPromise = null;
+// GET /categories (the whole tree, flat with parent_id) once per page load:
+// {roots, byId}. With includeInactive the inactive ones too.
+const categoryLoads = new Map();
+export function loadCategories({ force = false, includeInactive = false } = {}) {
+  const key = includeInactive ? 'all' : 'active';
+  if (force || !categoryLoads.has(key)) {
+    const p = api.get('/categories', { query: includeInactive ? { include_inactive: 'true' } : undefined }).then(categoryTree, (e) => {
+      categoryLoads.delete(key);
       throw e;
     });
+    categoryLoads.set(key, p);
   }
-  return categoriesPromise;
+  return categoryLoads.get(key);
 }
 export function forgetCategories() {
-  categoriesPromise = null;
+  categoryLoads.clear();
 }
 
 // The path of a category's names: "市容环境 / 占道经营".
@@ -279,6 +315,12 @@ export function listQuery(f) {
     q.to = f.dates[1];
   }
   return q;
+}
+
+// GET /requests → {items, next} (the server's cursor is next_after).
+export async function requestsPage(query, { after, limit = 50, signal } = {}) {
+  const answer = await api.get('/requests', { query: { ...query, after, limit }, signal });
+  return { ...answer, items: itemsOf(answer), next: answer?.next_after ?? answer?.next ?? null };
 }
 
 export function exportRequests(query, fallbackName) {

@@ -112,7 +112,7 @@ export const routes = [
         path: 'requests/dispatch-rules',
         name: 'requestDispatchRules',
         component: () => import('./pages/requests/DispatchRulesPage.vue'),
-        meta: { titleKey: 'menu.requestDispatchRules', caps: ['category.manage'] },
+        meta: { titleKey: 'menu.requestDispatchRules', caps: ['request.read'] },
       },
       {
         path: 'dashboard',
