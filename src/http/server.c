@@ -329,6 +329,13 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static bool is_media_type(const char *ct, const char *want)
 {
 	size_t n = strlen(want);
+	if (n >= 2 && want[n - 1] == '*' && want[n - 2] == '/') {
+		/* "image/" and a star: that type with any subtype token */
+		if (ct == NULL || strncasecmp(ct, want, n - 1) != 0)
+			return false;
+		size_t k = strcspn(ct + n - 1, "; ");
+		return k > 0 && strcspn(ct + n - 1, "/") >= k;
+	}
 	if (ct == NULL || strncasecmp(ct, want, n) != 0)
 		return false;
 	char c = ct[n];
@@ -337,7 +344,9 @@ static bool is_media_type(const char *ct, const char *want)
 
 static size_t body_limit(const struct route *rt)
 {
-	return rt != NULL && rt->raw_type != NULL ? LIMIT_UPLOAD_BYTES : LIMIT_BODY_BYTES;
+	if (rt != NULL && rt->raw_type != NULL)
+		return rt->raw_max > 0 ? rt->raw_max : LIMIT_UPLOAD_BYTES;
+	return LIMIT_BODY_BYTES;
 }
 
 static bool is_api_path(const char *p)
@@ -425,7 +434,7 @@ static void on_headers(struct req *r)
 			            r->match.route->raw_type);
 			return;
 		}
-		r->raw.max = LIMIT_UPLOAD_BYTES;
+		r->raw.max = body_limit(r->match.route);
 	} else if (r->match.route->body != NULL) {
 		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 		if (!is_media_type(ct, "application/json")) {
@@ -590,11 +599,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		/* Keep the body, or read and drop the rest of a refused or oversized
 		 * one, up to a bound past which the connection is simply closed. */
 		r->seen += *upload_size;
-		if (r->seen > LIMIT_DISCARD_BYTES)
+		bool keeping = !r->responded && !r->deferred && !r->body_too_large;
+		if (keeping && strbuf_add(&r->raw, upload_data, *upload_size) != 0)
+			r->body_too_large = true, keeping = false;
+		/* A body being kept may be as long as its route allows; one being
+		 * dropped is read up to a bound, then the connection is closed. */
+		if (!keeping && r->seen > LIMIT_DISCARD_BYTES)
 			return MHD_NO;
-		if (!r->responded && !r->deferred && !r->body_too_large &&
-		    strbuf_add(&r->raw, upload_data, *upload_size) != 0)
-			r->body_too_large = true;
 		*upload_size = 0;
 		return MHD_YES;
 	}
