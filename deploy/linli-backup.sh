@@ -14,6 +14,11 @@ keep=${KEEP_DAYS:-14}
 db=${LINLI_DB:-$(sed -n 's/#.*//; s/^[[:space:]]*db[[:space:]]*=[[:space:]]*//p' "$conf" |
 	sed 's/[[:space:]]*$//' | tail -n 1)}
 stamp=$(date +%F-%H%M)
+# The photos (files named by their SHA-256, never changed): LINLI_PHOTO_DIR,
+# else the `photo_dir =` line, else beside a SQLite database.
+photos=${LINLI_PHOTO_DIR:-$(sed -n 's/#.*//; s/^[[:space:]]*photo_dir[[:space:]]*=[[:space:]]*//p' "$conf" 2>/dev/null |
+	sed 's/[[:space:]]*$//' | tail -n 1)}
+case $db in sqlite:*) photos=${photos:-${db#sqlite:}.photos} ;; esac
 
 case $db in
 sqlite:*)
@@ -39,3 +44,9 @@ esac
 mv "$out.part" "$out"
 find "$dir" -maxdepth 1 -name 'linli-*' -mtime +"$keep" -delete
 echo "linli-backup: wrote $out ($(du -h "$out" | cut -f1))"
+# New photos only: a file under its final name is whole and never changes.
+if [ -n "$photos" ] && [ -d "$photos" ]; then
+	mkdir -p "$dir/photos"
+	cp -Rn "$photos/." "$dir/photos/"
+	echo "linli-backup: photos copied to $dir/photos ($(du -sh "$dir/photos" | cut -f1))"
+fi

@@ -173,6 +173,15 @@ int cli_app_open(const struct config *cfg, bool create, struct app *app)
 		fprintf(stderr, "linli: set key_file (the master key for personal data) for %s\n", cfg->db);
 		return 1;
 	}
+	/* The photo directory: configured, or beside a SQLite database. Without
+	 * one (PostgreSQL), uploads are refused (503) until it is set. */
+	if (cfg->photo_dir[0] == '\0' && strncmp(cfg->db, "sqlite:", 7) == 0) {
+		size_t n = strlen(cfg->db + 7);
+		if (n + sizeof ".photos" <= sizeof app->cfg.photo_dir) {
+			memcpy(app->cfg.photo_dir, cfg->db + 7, n);
+			memcpy(app->cfg.photo_dir + n, ".photos", sizeof ".photos");
+		}
+	}
 	if (cli_open_store(cfg, create, &app->store) != 0)
 		return 1;
 	if (crypto_keys_load(key_file, create, &app->keys, &ei) != ERR_OK) {

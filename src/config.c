@@ -25,6 +25,7 @@ const struct config_key config_keys[] = {
 	{"timezone", "the district's zone (default Asia/Shanghai)"},
 	{"area_widths", "digits of the grid, compound, building and entrance code segments (default 3,3,3,2)"},
 	{"key_file", "master key for personal data (default: the SQLite file's path + .key; required for PostgreSQL)"},
+	{"photo_dir", "directory of uploaded photos (default: the SQLite file's path + .photos; required for PostgreSQL); back it up with the database"},
 	{"lock_failures", "failed logins that lock an account (default 5)"},
 	{"lock_window", "… within this many minutes (default 15)"},
 	{"lock_minutes", "… for this many minutes (default 30)"},
@@ -98,6 +99,8 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		return set_int(&c->max_connections, key, v, 1, 65536, ei);
 	if (strcmp(key, "key_file") == 0)
 		return set_text(c->key_file, sizeof c->key_file, key, v, ei);
+	if (strcmp(key, "photo_dir") == 0)
+		return set_text(c->photo_dir, sizeof c->photo_dir, key, v, ei);
 	if (strcmp(key, "lock_failures") == 0)
 		return set_int(&c->lock_failures, key, v, 1, 100, ei);
 	if (strcmp(key, "lock_window") == 0)

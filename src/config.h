@@ -22,6 +22,7 @@ struct config {
 	char timezone[64];      /* "Asia/Shanghai" or "+08:00" */
 	char area_widths[32];   /* "3,3,3,2": code segments below the community */
 	char key_file[1024];    /* master key for personal data; default beside a SQLite file */
+	char photo_dir[1024];   /* content-addressed photos; default beside a SQLite file (DB.photos) */
 	int lock_failures;      /* failed logins that lock an account */
 	int lock_window;        /* … within this many minutes */
 	int lock_minutes;       /* … for this many minutes */

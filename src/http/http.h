@@ -39,7 +39,9 @@ struct route {
 	const struct field_spec *body;   /* JSON body fields; NULL: no body */
 	const char *summary;             /* one line for the API document */
 	const char *raw_type;            /* takes a raw body of this media type (e.g. "text/csv",
-	                                  * up to LIMIT_UPLOAD_BYTES) instead of JSON; see req_raw */
+	                                  * up to LIMIT_UPLOAD_BYTES) instead of JSON; see req_raw.
+	                                  * "image/" and a star takes any image subtype */
+	size_t raw_max;                  /* the raw body's own limit (0: LIMIT_UPLOAD_BYTES) */
 };
 
 /* --- inputs (validated before the handler runs) --------------------------- */

@@ -394,17 +394,21 @@ enum err store_dispatch_rule_insert(struct store_conn *c, struct dispatch_rule_r
 	                          " owner_unit_id, priority, created_at, created_by)"
 	                          " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	                          p, 7, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int k = store_next(s);
-	if (k == 1)
-		r->id = store_col_int(s, 0);
-	store_done(s);
+	/* The unique key (category, area, priority) fails at the query on
+	 * PostgreSQL, at the first step on SQLite. */
+	int k = rc == ERR_OK ? store_next(s) : -(int)rc;
+	if (rc == ERR_OK) {
+		if (k == 1)
+			r->id = store_col_int(s, 0);
+		store_done(s);
+	}
 	if (k == 1)
 		return ERR_OK;
 	if (k == -(int)ERR_CONFLICT)
 		return err_set(ei, ERR_CONFLICT, "priority",
 		               "a rule of this category and area with this priority exists");
+	if (rc != ERR_OK)
+		return rc;
 	return step_error(k < 0 ? k : -(int)ERR_INTERNAL, ei, "adding a dispatch rule");
 }
 

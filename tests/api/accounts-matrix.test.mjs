@@ -356,6 +356,12 @@ const REQUESTS = {
   }),
   'DELETE /api/v1/dispatch-rules/{id}': (c) => ({ path: `/api/v1/dispatch-rules/${c.rule || 999999}`, ok: 200 }),
 
+  // --- photos (a body that is no image reaches the route and is refused there) ---
+  'POST /api/v1/photos': () => ({
+    path: '/api/v1/photos', ok: 415, field: 'body', headers: { 'content-type': 'image/png' }, body: 'not an image',
+  }),
+  'GET /api/v1/photos/{sha256}': () => ({ path: `/api/v1/photos/${fx.photo}`, ok: 200 }),
+
   // --- the inbox (everyone's own: an unknown id is 404) ---
   'GET /api/v1/notifications': () => ({ path: '/api/v1/notifications?unread=true&limit=5', ok: 200 }),
   'GET /api/v1/notifications/unread-count': () => ({ path: '/api/v1/notifications/unread-count', ok: 200 }),
@@ -440,9 +446,15 @@ async function registerFixture() {
     fx.homes[who] = await room(`h-${who}`);
     fx.covers[who] = await room(`c-${who}`);
   }
-  // requests: a category of the matrix's own
+  // requests: a category of the matrix's own, and a photo
   fx.category = (await call('POST', '/api/v1/categories',
     { code: 'mx', name: '矩阵分类', default_level: 'community', limit_normal: '5d' }, 201)).id;
+  const photo = await fetch(`${server.url}/api/v1/photos`, {
+    method: 'POST', body: Buffer.from([0xFF, 0xD8, 0xFF, 0xD9]),
+    headers: { cookie: h.cookie, 'x-csrf-token': h['x-csrf-token'], 'content-type': 'image/jpeg' },
+  });
+  assert.equal(photo.status, 201, await photo.clone().text());
+  fx.photo = (await photo.json()).sha256;
 }
 
 before(async () => {

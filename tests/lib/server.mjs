@@ -50,8 +50,11 @@ export async function startServer(opts = {}) {
   const urlFile = join(dir, 'db.url');
   const db = opts.db || (existsSync(urlFile) ? readFileSync(urlFile, 'utf8') : freshDatabase(dir));
   writeFileSync(urlFile, db);
-  // The master key for personal data lives beside the database.
+  // The master key for personal data lives beside the database, and so do
+  // the photos (SQLite's default is the database's path + .photos; a
+  // PostgreSQL server needs photo_dir set).
   const env = { ...process.env, LINLI_KEY_FILE: join(dir, 'linli.key'),
+    ...(process.env.LINLI_TEST_PG ? { LINLI_PHOTO_DIR: join(dir, 'photos') } : {}),
     ...(opts.demoScale === 'full' ? {} : { LINLI_DEMO_SCALE: 'small' }), ...(opts.env || {}) };
   const keyFile = join(dir, 'tester.apikey');
   if (!opts.dir) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../store/fixture.h"
@@ -20,6 +21,8 @@
 #include "domain/categories.h"
 #include "domain/dispatch_rules.h"
 #include "domain/notifications.h"
+#include "domain/photos.h"
+#include "limits.h"
 #include "domain/registers_io.h"
 #include "domain/units.h"
 #include "util/log.h"
@@ -802,6 +805,153 @@ static void test_notifications(void **state)
 	assert_int_equal(notifications_unread(&e->app, &e->cli_actor, &marked, &ei), ERR_FORBIDDEN);
 }
 
+/* --- photos ------------------------------------------------------------------------------ */
+
+/* The smallest headers that say what they are: a JPEG with a SOF0 of
+ * 640×480, a PNG IHDR of 32×16, WebP VP8X 100×50, VP8L 7×9 and VP8 321×123. */
+static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J',  'F',  'I',  'F',  0x00,
+                                     0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xC0,
+                                     0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03, 0x01, 0x22, 0x00,
+                                     0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9};
+static const unsigned char png[] = {0x89, 'P',  'N',  'G',  0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00,
+                                    0x0D, 'I',  'H',  'D',  'R',  0x00, 0x00, 0x00, 0x20, 0x00, 0x00,
+                                    0x00, 0x10, 0x08, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+static const unsigned char webp_x[] = {'R', 'I', 'F', 'F', 0x16, 0x00, 0x00, 0x00, 'W', 'E', 'B',
+                                       'P', 'V', 'P', '8', 'X', 0x0A, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                       0x00, 0x00, 0x63, 0x00, 0x00, 0x31, 0x00, 0x00};
+static const unsigned char webp_l[] = {'R', 'I', 'F', 'F', 0x16, 0x00, 0x00, 0x00, 'W', 'E', 'B',
+                                       'P', 'V', 'P', '8', 'L', 0x0A, 0x00, 0x00, 0x00, 0x2F, 0x06,
+                                       0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+static const unsigned char webp_v[] = {'R', 'I', 'F', 'F', 0x16, 0x00, 0x00, 0x00, 'W', 'E', 'B',
+                                       'P', 'V', 'P', '8', ' ', 0x0A, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                       0x00, 0x9D, 0x01, 0x2A, 0x41, 0x01, 0x7B, 0x00};
+
+static void test_photo_sniff(void **state)
+{
+	(void)state;
+	int w, h;
+	assert_string_equal(photo_sniff(jpeg, sizeof jpeg), "image/jpeg");
+	photo_dimensions("image/jpeg", jpeg, sizeof jpeg, &w, &h);
+	assert_int_equal(w, 640);
+	assert_int_equal(h, 480);
+	assert_string_equal(photo_sniff(png, sizeof png), "image/png");
+	photo_dimensions("image/png", png, sizeof png, &w, &h);
+	assert_int_equal(w, 32);
+	assert_int_equal(h, 16);
+	assert_string_equal(photo_sniff(webp_x, sizeof webp_x), "image/webp");
+	photo_dimensions("image/webp", webp_x, sizeof webp_x, &w, &h);
+	assert_int_equal(w, 100);
+	assert_int_equal(h, 50);
+	photo_dimensions("image/webp", webp_l, sizeof webp_l, &w, &h);
+	assert_int_equal(w, 7);
+	assert_int_equal(h, 9);
+	photo_dimensions("image/webp", webp_v, sizeof webp_v, &w, &h);
+	assert_int_equal(w, 321);
+	assert_int_equal(h, 123);
+	/* a JPEG cut before its SOF: known type, unknown size */
+	assert_string_equal(photo_sniff(jpeg, 3), "image/jpeg");
+	photo_dimensions("image/jpeg", jpeg, 22, &w, &h);
+	assert_int_equal(w + h, 0);
+	/* what is not one of the three */
+	static const char *const forged[] = {"GIF89a\x01\x00\x01\x00", "<?php echo 1; ?>", "%PDF-1.7",
+	                                     "\xFF\xD8", "RIFF\x10\x00\x00\x00WAVEfmt ",
+	                                     "\x89PNG\r\n\x1a", "BM\x3a\x00\x00\x00", ""};
+	for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++)
+		if (photo_sniff(forged[i], strlen(forged[i])) != NULL)
+			fail_msg("forged %zu taken as an image", i);
+	assert_null(photo_sniff(png + 1, sizeof png - 1)); /* one byte off */
+	assert_true(photo_sha_valid("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+	assert_false(photo_sha_valid("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
+	assert_false(photo_sha_valid("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85"));
+	assert_false(photo_sha_valid("../../etc/passwd"));
+}
+
+struct known_case {
+	const char *sha;
+	bool known;
+	struct photo_row row;
+};
+
+static enum err known_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct known_case *k = arg;
+	k->known = photo_known(c, k->sha, &k->row);
+	return ERR_OK;
+}
+
+static void test_photos(void **state)
+{
+	struct env *e = *state;
+	struct photo_row p, q;
+	bool created = true;
+	struct errinfo ei;
+	/* no directory: refused, nothing stored */
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, jpeg, sizeof jpeg, &p, &created, &ei),
+	                 ERR_UNAVAIL);
+	assert_string_equal(ei.field, "photo_dir");
+	snprintf(e->app.cfg.photo_dir, sizeof e->app.cfg.photo_dir, "%s/photos", e->keydir);
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, jpeg, sizeof jpeg, &p, &created, &ei), ERR_OK);
+	assert_true(created);
+	assert_string_equal(p.mime, "image/jpeg");
+	assert_int_equal(p.bytes, sizeof jpeg);
+	assert_int_equal(p.width, 640);
+	char path[400];
+	snprintf(path, sizeof path, "%s/photos/%.2s/%s", e->keydir, p.sha256, p.sha256);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, sizeof jpeg);
+	/* the same bytes again: the same photo, not a new one */
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, jpeg, sizeof jpeg, &q, &created, &ei), ERR_OK);
+	assert_false(created);
+	assert_string_equal(q.sha256, p.sha256);
+	assert_string_equal(q.created_at, p.created_at);
+	/* read back */
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(photos_get(&e->app, p.sha256, &q, &data, &len, &ei), ERR_OK);
+	assert_int_equal(len, sizeof jpeg);
+	assert_memory_equal(data, jpeg, sizeof jpeg);
+	free(data);
+	assert_int_equal(photos_get(&e->app, "0000000000000000000000000000000000000000000000000000000000000000",
+	                            &q, &data, &len, &ei),
+	                 ERR_NOTFOUND);
+	/* refused: forged, empty, too large */
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, "GIF89a....", 10, &q, &created, &ei),
+	                 ERR_MEDIA_TYPE);
+	assert_string_equal(ei.field, "body");
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, "", 0, &q, &created, &ei), ERR_INVALID);
+	unsigned char *big = calloc(1, LIMIT_PHOTO_BYTES + 1);
+	memcpy(big, jpeg, sizeof jpeg);
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, big, LIMIT_PHOTO_BYTES + 1, &q, &created, &ei),
+	                 ERR_TOO_LARGE);
+	/* exactly the limit is fine */
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, big, LIMIT_PHOTO_BYTES, &q, &created, &ei),
+	                 ERR_OK);
+	assert_int_equal(q.bytes, LIMIT_PHOTO_BYTES);
+	free(big);
+	/* a lost file is written again by the next upload of the same bytes */
+	unlink(path);
+	assert_int_equal(photos_get(&e->app, p.sha256, &q, &data, &len, &ei), ERR_INTERNAL);
+	assert_int_equal(photos_put(&e->app, &e->cli_actor, jpeg, sizeof jpeg, &q, &created, &ei), ERR_OK);
+	assert_false(created);
+	assert_int_equal(stat(path, &st), 0);
+	/* the lifecycle's check */
+	struct known_case k = {.sha = p.sha256};
+	assert_int_equal(store_read(e->app.store, known_fn, &k, &ei), ERR_OK);
+	assert_true(k.known);
+	assert_string_equal(k.row.mime, "image/jpeg");
+	k.sha = "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+	assert_int_equal(store_read(e->app.store, known_fn, &k, &ei), ERR_OK);
+	assert_false(k.known);
+	k.sha = "nonsense";
+	assert_int_equal(store_read(e->app.store, known_fn, &k, &ei), ERR_OK);
+	assert_false(k.known);
+	/* tidy the directory for teardown */
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/photos'", e->keydir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -818,6 +968,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rule_matching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rule_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
+		cmocka_unit_test(test_photo_sniff),
+		cmocka_unit_test_setup_teardown(test_photos, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
