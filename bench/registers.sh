@@ -269,7 +269,7 @@ finalize() {
 CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 FS=$(df -PT "$OUT" | awk 'NR == 2 {print $2 " on " $1}')
 MACHINE="nproc $(nproc), CPU ${CPU:-unknown}, kernel $(uname -r), SQLite $(pkg-config --modversion sqlite3), GEOS $(pkg-config --modversion geos), libmicrohttpd $(pkg-config --modversion libmicrohttpd), database on $FS"
-SERVER="build/linli sha256 $LINLI_SUM… built $LINLI_DATE, HEAD $REV$( ((DIRTY > 0)) && echo " (+$DIRTY modified tracked files in the work tree)")"
+SERVER="build/linli sha256 $LINLI_SUM… built $LINLI_DATE, HEAD $REV$( ((DIRTY > 0)) && echo " (+$DIRTY modified tracked files in the work tree)" || true)"
 say "$MACHINE"
 say "server $SERVER"
 
