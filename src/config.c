@@ -31,6 +31,7 @@ const struct config_key config_keys[] = {
 	{"lock_minutes", "… for this many minutes (default 30)"},
 	{"session_idle", "how long a session may sit idle: 30m, 90s, 1h; a plain number is minutes (default 30m)"},
 	{"session_hours", "hours a session lives at most (default 12)"},
+	{"public_requests_per_hour", "requests residents may submit from one address per hour on the public pages, 0 = no limit (default 30)"},
 	{NULL, NULL},
 };
 
@@ -52,6 +53,7 @@ void config_defaults(struct config *c)
 	c->lock_minutes = 30;
 	c->session_idle = 30 * 60;
 	c->session_hours = 12;
+	c->public_requests_per_hour = 30;
 }
 
 bool config_has_key(const char *key)
@@ -121,6 +123,8 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 	}
 	if (strcmp(key, "session_hours") == 0)
 		return set_int(&c->session_hours, key, v, 1, 168, ei);
+	if (strcmp(key, "public_requests_per_hour") == 0)
+		return set_int(&c->public_requests_per_hour, key, v, 0, 1000000, ei);
 	if (strcmp(key, "rate_limit") == 0)
 		return set_int(&c->rate_limit, key, v, 0, 1000000, ei);
 	if (strcmp(key, "log_level") == 0) {

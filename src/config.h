@@ -28,6 +28,7 @@ struct config {
 	int lock_minutes;       /* … for this many minutes */
 	int session_idle;       /* seconds a session may sit idle ("30m", "90s"; a plain number is minutes) */
 	int session_hours;      /* hours a session lives at most */
+	int public_requests_per_hour; /* resident submissions per client address per hour; 0 = no limit */
 };
 
 struct config_key {

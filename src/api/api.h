@@ -12,6 +12,7 @@ extern const struct route area_routes[]; /* areas.c */
 extern const struct route unit_routes[];  /* units.c */
 extern const struct route party_routes[]; /* party.c */
 extern const struct route people_routes[];
+extern const struct route request_routes[]; /* requests.c (before io_routes: /exports/requests) */
 extern const struct route io_routes[];   /* imports.c: CSV imports, xlsx exports */
 extern const struct route category_routes[]; /* categories.c: categories, dispatch rules */
 extern const struct route notification_routes[]; /* notifications.c: the inbox */

@@ -202,7 +202,7 @@ const struct route core_routes[] = {
 /* Each resource keeps its rows and field specs beside its handlers; the
  * server sees one table. */
 static const struct route *const tables[] = {core_routes, area_routes, unit_routes, party_routes,
-                                             people_routes, io_routes, category_routes,
+                                             people_routes, request_routes, io_routes, category_routes,
                                              notification_routes, photo_routes, NULL};
 
 const struct route *api_routes(int *count)

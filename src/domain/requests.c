@@ -18,6 +18,7 @@
 #include "domain/categories.h"
 #include "domain/dispatch_rules.h"
 #include "domain/notifications.h"
+#include "domain/photos.h"
 #include "store/calendar.h"
 #include "store/units.h"
 #include "util/clock.h"
@@ -494,29 +495,15 @@ static enum err tell_above(struct store_conn *c, const struct request_row *r, co
 
 /* --- photos ------------------------------------------------------------------------------------- */
 
-static bool sha256_shaped(const char *s)
-{
-	if (s == NULL || strlen(s) != 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return false;
-	return true;
-}
-
 static enum err check_photos(struct store_conn *c, const char *const *photos, int n,
                              struct errinfo *ei)
 {
 	if (n > RQ_PHOTOS_MAX)
 		return err_set(ei, ERR_INVALID, "photos", "at most %d photos", RQ_PHOTOS_MAX);
 	for (int i = 0; i < n; i++) {
-		if (!sha256_shaped(photos[i]))
+		if (photos[i] == NULL || !photo_sha_valid(photos[i]))
 			return err_set(ei, ERR_INVALID, "photos", "photos are given by their sha256 (64 hex digits)");
-		bool known = false;
-		enum err rc = store_request_photo_known(c, photos[i], &known, ei);
-		if (rc != ERR_OK)
-			return rc;
-		if (!known)
+		if (!photo_known(c, photos[i], NULL))
 			return err_set(ei, ERR_INVALID, "photos", "no photo %.12s… was uploaded", photos[i]);
 	}
 	return ERR_OK;
@@ -876,17 +863,11 @@ static bool limiter_take(uint64_t key, int limit, bool peek)
 	return ok;
 }
 
-static int public_limit(const struct app *app)
-{
-	(void)app;
-	return 30;
-}
-
 enum err requests_create_public(struct app *app, const struct actor *a,
                                 const struct request_input *in, struct request_row *out,
                                 struct errinfo *ei)
 {
-	if (!limiter_take(key_of(a->address, 'p'), public_limit(app), false))
+	if (!limiter_take(key_of(a->address, 'p'), app->cfg.public_requests_per_hour, false))
 		return err_set(ei, ERR_RATE, NULL, "too many requests from this address this hour");
 	return create(app, a, in, true, out, NULL, ei);
 }

@@ -694,20 +694,6 @@ enum err store_request_set_sweep(struct store_conn *c, int64_t id, int64_t versi
 	                  ei);
 }
 
-enum err store_request_photo_known(struct store_conn *c, const char *sha256, bool *known,
-                                   struct errinfo *ei)
-{
-	struct store_val p[] = {SV_TEXT(sha256)};
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, "SELECT 1 FROM photo WHERE sha256 = ?", p, 1, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int k = store_next(s);
-	store_done(s);
-	*known = k == 1;
-	return k < 0 ? step_error(k, ei, "finding a photo") : ERR_OK;
-}
-
 enum err store_request_due(struct store_conn *c, const char *now, int limit, int64_t *ids, int *n,
                            struct errinfo *ei)
 {

@@ -170,9 +170,6 @@ enum err store_request_duplicates(struct store_conn *c, const struct request_dup
 /* Moves only the scheduler's next look (no event, no new version). */
 enum err store_request_set_sweep(struct store_conn *c, int64_t id, int64_t version,
                                  const char *sweep_at, struct errinfo *ei);
-/* Is there an uploaded photo with this sha256? */
-enum err store_request_photo_known(struct store_conn *c, const char *sha256, bool *known,
-                                   struct errinfo *ei);
 
 /* Requests whose sweep_at has come (at most limit ids, earliest first). */
 enum err store_request_due(struct store_conn *c, const char *now, int limit, int64_t *ids, int *n,

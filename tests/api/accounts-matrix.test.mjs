@@ -362,6 +362,37 @@ const REQUESTS = {
   }),
   'GET /api/v1/photos/{sha256}': () => ({ path: `/api/v1/photos/${fx.photo}`, ok: 200 }),
 
+  // --- requests (fx.request stays registered: comments do not move it) ---
+  'GET /api/v1/requests': () => ({ path: '/api/v1/requests?limit=5', ok: 200 }),
+  'POST /api/v1/requests': (c) => ({
+    path: '/api/v1/requests', ok: 201,
+    body: { source: 'hotline', kind: 'complaint', category_id: fx.category, title: `矩阵诉求 ${c.who}`, area_id: fx.grid },
+  }),
+  'GET /api/v1/requests/duplicates': () => ({
+    path: `/api/v1/requests/duplicates?category=${fx.category}&area=${fx.grid}`, ok: 200,
+  }),
+  'GET /api/v1/requests/{id}': () => ({
+    path: `/api/v1/requests/${fx.request}`, ok: 200, needs: 'request.read', deniedObject: `request:${fx.request}`,
+  }),
+  'GET /api/v1/requests/{id}/actions': () => ({
+    path: `/api/v1/requests/${fx.request}/actions`, ok: 200, needs: 'request.read', deniedObject: `request:${fx.request}`,
+  }),
+  'POST /api/v1/requests/{id}/actions/{action}': (c) => ({
+    path: `/api/v1/requests/${fx.request}/actions/comment`, ok: 200, body: { note: `矩阵备注 ${c.who}` },
+    needs: 'request.read', deniedObject: `request:${fx.request}`,
+  }),
+  'GET /api/v1/exports/requests': () => ({ path: `/api/v1/exports/requests?area=${fx.community}`, ok: 200 }),
+  'POST /api/v1/public/requests': (c) => ({
+    path: '/api/v1/public/requests', ok: 201,
+    body: { category_id: fx.category, title: `矩阵居民诉求 ${c.who}`, area_id: fx.grid, reporter_phone: '13900008888' },
+  }),
+  'GET /api/v1/public/requests/{tracking_code}': () => ({ path: `/api/v1/public/requests/${fx.tracking}`, ok: 200 }),
+  // the right digits, but the request waits for no rating: refused by its state
+  'POST /api/v1/public/requests/{tracking_code}/rating': () => ({
+    path: `/api/v1/public/requests/${fx.tracking}/rating`, ok: 409, field: 'state',
+    body: { phone_last4: '7777', solved: true, feedback: 'satisfied' },
+  }),
+
   // --- the inbox (everyone's own: an unknown id is 404) ---
   'GET /api/v1/notifications': () => ({ path: '/api/v1/notifications?unread=true&limit=5', ok: 200 }),
   'GET /api/v1/notifications/unread-count': () => ({ path: '/api/v1/notifications/unread-count', ok: 200 }),
@@ -455,6 +486,12 @@ async function registerFixture() {
   });
   assert.equal(photo.status, 201, await photo.clone().text());
   fx.photo = (await photo.json()).sha256;
+  const rq = await call('POST', '/api/v1/requests', {
+    source: 'hotline', kind: 'complaint', category_id: fx.category, title: '矩阵诉求', area_id: fx.grid,
+    reporter_phone: '13900007777', photos: [fx.photo],
+  }, 201);
+  fx.request = rq.id;
+  fx.tracking = rq.tracking_code;
 }
 
 before(async () => {
