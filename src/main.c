@@ -271,11 +271,20 @@ static int cmd_serve(int argc, char **argv)
 		store_close(app.store);
 		return 1;
 	}
+	/* Background work starts after the signal mask is set, like the server's threads. */
+	struct request_scheduler *sched = NULL;
+	if (request_scheduler_start(&app, REQUEST_SWEEP_INTERVAL_S, &sched, &ei) != ERR_OK) {
+		fprintf(stderr, "linli: %s\n", ei.message);
+		server_stop(srv, LIMIT_SHUTDOWN_S);
+		store_close(app.store);
+		return 1;
+	}
 	log_info("listening", "\"listen\":\"%s\",\"backend\":\"%s\",\"threads\":%d,\"version\":\"%s\"",
 	         server_address(srv), store_backend(app.store), cfg.threads, LINLI_VERSION);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("shutting down", "\"signal\":%d,\"in_flight\":%d", sig, server_active(srv));
+	request_scheduler_stop(sched);
 	server_stop(srv, LIMIT_SHUTDOWN_S);
 	store_close(app.store);
 	log_info("stopped", NULL);
