@@ -40,7 +40,8 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 SRCS := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-EMBED_INPUTS := $(sort $(wildcard src/store/migrations/*/*.sql)) $(sort $(wildcard data/calendar/*.csv))
+EMBED_INPUTS := $(sort $(wildcard src/store/migrations/*/*.sql)) $(sort $(wildcard data/calendar/*.csv)) \
+                $(sort $(wildcard data/categories/*.csv))
 GEN := $(BUILD)/gen/embedded.c
 
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o

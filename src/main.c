@@ -14,6 +14,7 @@
 #include "config.h"
 #include "demo/registers.h"
 #include "domain/calendar.h"
+#include "domain/request_scheduler.h"
 #include "http/server.h"
 #include "limits.h"
 #include "util/clock.h"

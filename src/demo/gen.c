@@ -6,6 +6,7 @@
 
 #include "auth/users.h"
 #include "cli.h"
+#include "demo/categories.h"
 #include "demo/registers.h"
 #include "util/worktime.h"
 
@@ -46,14 +47,14 @@ int demo_cli_load(struct app *app)
 	enum err rc = demo_registers(app, &o, &s, &ei);
 	if (rc == ERR_CONFLICT && strcmp(ei.field, "district") == 0) {
 		printf("demo registers: present already (%s)\n", ei.message);
-		return 0;
+		return demo_categories_load(app); /* an older database gets them too */
 	}
 	if (rc != ERR_OK) {
 		fprintf(stderr, "linli: demo registers: %s\n", ei.message);
 		return 1;
 	}
 	summary("demo registers", &s);
-	return 0;
+	return demo_categories_load(app);
 }
 
 static void progress(void *ctx, int district, const struct demo_stats *s)

@@ -1,5 +1,5 @@
-/* Files compiled into the binary by tools/embed.sh: migrations and the
- * shipped holiday calendar. Names are repository paths. Data is NUL-terminated. */
+/* Files compiled into the binary by tools/embed.sh: migrations, the
+ * shipped holiday calendar and the demo's request categories. Names are repository paths. Data is NUL-terminated. */
 #ifndef LINLI_EMBEDDED_H
 #define LINLI_EMBEDDED_H
 

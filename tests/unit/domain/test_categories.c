@@ -22,6 +22,7 @@
 #include "domain/dispatch_rules.h"
 #include "domain/notifications.h"
 #include "domain/photos.h"
+#include "demo/categories.h"
 #include "limits.h"
 #include "domain/registers_io.h"
 #include "domain/units.h"
@@ -952,6 +953,90 @@ static void test_photos(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* --- the demo taxonomy ------------------------------------------------------------------- */
+
+static int64_t code_id(struct env *e, const char *code)
+{
+	struct names l = {0};
+	struct errinfo ei;
+	assert_int_equal(categories_list(&e->app, -1, true, collect, &l, &ei), ERR_OK);
+	return id_of(&l, code);
+}
+
+static void test_demo_taxonomy(void **state)
+{
+	struct env *e = *state;
+	/* the demo's departments, by the names the demo registers give them */
+	int64_t water = make_unit(e, "department", "北京市朝阳区水务局", e->district);
+	int64_t green = make_unit(e, "department", "北京市朝阳区园林绿化局", e->district);
+	int64_t team = make_unit(e, "department", "建外街道综合行政执法队", e->street);
+	assert_int_equal(demo_categories_load(&e->app), 0);
+	struct names l = {0}, top = {0};
+	struct errinfo ei;
+	assert_int_equal(categories_list(&e->app, -1, false, collect, &l, &ei), ERR_OK);
+	assert_int_equal(categories_list(&e->app, 0, false, collect, &top, &ei), ERR_OK);
+	assert_int_equal(top.n, 12);
+	assert_true(l.n >= 52 && l.n <= 72);
+	/* every category has a usable deadline for every urgency */
+	for (int i = 0; i < l.n; i++) {
+		static const char *const urgencies[] = {"normal", "urgent", "critical"};
+		for (int u = 0; u < 3; u++) {
+			struct fr_case *x = for_request(e, l.id[i], urgencies[u], at("2031-03-12T10:00:00+08:00"));
+			if (x->rc != ERR_OK || x->due_rc != ERR_OK)
+				fail_msg("%s %s: %s", l.code[i], urgencies[u], x->ei.message);
+			free(x);
+		}
+	}
+	/* DOMAIN.md's limits: safety 2 hours, utilities 24 hours, general 5 days, complex 15 */
+	struct fr_case *x = for_request(e, code_id(e, "0602"), "normal", 0);
+	assert_string_equal(x->row.limit_normal, "2h");
+	free(x);
+	x = for_request(e, code_id(e, "1001"), "normal", 0);
+	assert_string_equal(x->row.limit_normal, "24h");
+	free(x);
+	x = for_request(e, code_id(e, "0101"), "normal", 0);
+	assert_string_equal(x->row.limit_normal, "5d");
+	free(x);
+	x = for_request(e, code_id(e, "0301"), "normal", 0);
+	assert_string_equal(x->row.limit_normal, "15d");
+	free(x);
+	/* the rules: vending to the street's team, water and greenery to departments,
+	 * illegal building to the street; the rest by the taxonomy's defaults */
+	char grid_code[AREA_CODE_MAX + 1];
+	{
+		struct area_detail d;
+		assert_int_equal(areas_get(&e->app, &e->cli_actor, e->grid, &d, &ei), ERR_OK);
+		snprintf(grid_code, sizeof grid_code, "%s", d.area.code);
+		json_decref(d.ancestors);
+		json_decref(d.responsible);
+	}
+	struct match_case m = match(e, code_id(e, "0201"), grid_code);
+	assert_int_equal(m.t.unit_id, team);
+	m = match(e, code_id(e, "1001"), grid_code);
+	assert_int_equal(m.t.unit_id, water);
+	m = match(e, code_id(e, "1101"), grid_code);
+	assert_int_equal(m.t.unit_id, green);
+	m = match(e, code_id(e, "0301"), grid_code);
+	assert_int_equal(m.t.area_id, e->street);
+	m = match(e, code_id(e, "0101"), grid_code);
+	assert_int_equal(m.t.area_id, e->community);
+	m = match(e, code_id(e, "0602"), grid_code); /* 电动车飞线充电: the grid */
+	assert_int_equal(m.t.area_id, e->grid);
+	m = match(e, code_id(e, "1002"), grid_code); /* 停电: the district's office */
+	assert_int_equal(m.t.area_id, e->district);
+	m = match(e, code_id(e, "0201"), "110105002"); /* the other street has no team: its default */
+	assert_int_equal(m.t.area_id, e->street2);
+	assert_string_equal(m.t.level, "street");
+	/* loading again changes nothing */
+	int n = 0;
+	assert_int_equal(dispatch_rules_list(&e->app, &e->cli_actor, 0, 0, count_rule, &n, &ei), ERR_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(demo_categories_load(&e->app), 0);
+	int n2 = 0;
+	assert_int_equal(dispatch_rules_list(&e->app, &e->cli_actor, 0, 0, count_rule, &n2, &ei), ERR_OK);
+	assert_int_equal(n2, 4);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -970,6 +1055,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
 		cmocka_unit_test(test_photo_sniff),
 		cmocka_unit_test_setup_teardown(test_photos, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demo_taxonomy, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
