@@ -111,6 +111,24 @@ static void api_categories_list(struct req *r)
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+static void add_public(void *ctx, const struct category_row *c)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)c->id, "code", c->code, "name", c->name);
+	json_object_set_new(o, "parent_id", c->parent_id > 0 ? json_integer(c->parent_id) : json_null());
+	json_array_append_new(ctx, o);
+}
+
+static void api_categories_public(struct req *r)
+{
+	json_t *items = json_array();
+	if (categories_usable(req_app(r), add_public, items, req_errinfo(r)) != ERR_OK) {
+		json_decref(items);
+		reply_fail(r);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 static void api_categories_get(struct req *r)
 {
 	struct category_row *c = malloc(2 * sizeof *c);
@@ -255,6 +273,8 @@ const struct route category_routes[] = {
 	 "One category, with the defaults and limits it inherits (effective)"},
 	{HTTP_PATCH, "/api/v1/categories/{id}", api_categories_update, "category.manage", id_param,
 	 NULL, category_update_body, "Edit a category's name, standards, limits, defaults or active flag"},
+	{HTTP_GET, "/api/v1/public/categories", api_categories_public, CAP_PUBLIC, NULL, NULL, NULL,
+	 "The categories a resident may report under (active ones: id, code, name, parent_id)"},
 	{HTTP_GET, "/api/v1/dispatch-rules", api_rules_list, "request.read", NULL, rules_query, NULL,
 	 "Dispatch rules of areas in the scope"},
 	{HTTP_POST, "/api/v1/dispatch-rules", api_rules_create, "request.dispatch", NULL, NULL,

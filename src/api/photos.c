@@ -46,6 +46,24 @@ static void api_photos_upload(struct req *r)
 	reply_json(r, created ? 201 : 200, o);
 }
 
+static void api_photos_upload_public(struct req *r)
+{
+	struct actor a;
+	req_actor(r, &a);
+	size_t len = 0;
+	const char *buf = req_raw(r, &len);
+	struct photo_row p;
+	bool created = false;
+	if (photos_put_public(req_app(r), &a, buf, len, &p, &created, req_errinfo(r)) != ERR_OK) {
+		reply_errinfo(r, req_errinfo(r));
+		return;
+	}
+	/* The hash is all the page needs: it goes into the report's photos. */
+	reply_json(r, created ? 201 : 200, json_pack("{s:s, s:s, s:I, s:b}", "sha256", p.sha256, "mime",
+	                                              p.mime, "bytes", (json_int_t)p.bytes, "created",
+	                                              created));
+}
+
 static void api_photos_get(struct req *r)
 {
 	struct photo_row p;
@@ -64,5 +82,8 @@ const struct route photo_routes[] = {
 	 .raw_type = "image/*", .raw_max = LIMIT_PHOTO_BYTES},
 	{HTTP_GET, "/api/v1/photos/{sha256}", api_photos_get, "request.read", sha_param, NULL, NULL,
 	 "A photo's bytes, with its type"},
+	{HTTP_POST, "/api/v1/public/photos", api_photos_upload_public, CAP_PUBLIC, NULL, NULL, NULL,
+	 "A resident's photo for the public report page (as POST /photos; rate-limited per address)",
+	 .raw_type = "image/*", .raw_max = LIMIT_PHOTO_BYTES},
 	ROUTES_END,
 };

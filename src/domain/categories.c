@@ -295,6 +295,41 @@ enum err categories_list(struct app *app, int64_t parent, bool include_inactive,
 	return rc;
 }
 
+/* In code order a class comes before its subclasses, so the inactive
+ * codes seen so far are every inactive ancestor a row can have. */
+struct usable_ctx {
+	category_fn fn;
+	void *ctx;
+	int n;
+	char off[256][CATEGORY_CODE_MAX + 1];
+};
+
+static void usable_one(void *arg, const struct category_row *r)
+{
+	struct usable_ctx *u = arg;
+	for (int i = 0; i < u->n; i++)
+		if (strncmp(r->code, u->off[i], strlen(u->off[i])) == 0)
+			return;
+	if (!r->active) {
+		if (u->n < 256)
+			snprintf(u->off[u->n++], sizeof u->off[0], "%s", r->code);
+		return;
+	}
+	u->fn(u->ctx, r);
+}
+
+enum err categories_usable(struct app *app, category_fn fn, void *ctx, struct errinfo *ei)
+{
+	struct usable_ctx *u = calloc(1, sizeof *u);
+	if (u == NULL)
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	u->fn = fn;
+	u->ctx = ctx;
+	enum err rc = categories_list(app, -1, true, usable_one, u, ei);
+	free(u);
+	return rc;
+}
+
 static enum err get_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct read_ctx *x = arg;

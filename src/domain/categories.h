@@ -98,6 +98,9 @@ struct category_input {
 /* parent < 0: the whole tree; 0: the top level; else its children. */
 enum err categories_list(struct app *app, int64_t parent, bool include_inactive, category_fn fn,
                          void *ctx, struct errinfo *ei);
+/* The categories a new request may be filed under: active, and under no
+ * inactive class; by code (the public report page's list). */
+enum err categories_usable(struct app *app, category_fn fn, void *ctx, struct errinfo *ei);
 /* One category as stored; *effective (if not NULL) as category_effective fills it. */
 enum err categories_get(struct app *app, int64_t id, struct category_row *out,
                         struct category_row *effective, struct errinfo *ei);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "limits.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* --- the bytes --------------------------------------------------------------------- */
@@ -239,6 +241,47 @@ enum err photos_put(struct app *app, const struct actor *a, const void *data, si
 		return rc;
 	*created = x.created;
 	return ERR_OK;
+}
+
+/* Public uploads per client address and hour: a fixed table of slots
+ * keyed by a hash of the address (a collision merely shares a count). */
+#define PUBLIC_SLOTS 4096
+static struct {
+	pthread_mutex_t lock;
+	struct {
+		uint64_t key;
+		int64_t hour;
+		int count;
+	} slot[PUBLIC_SLOTS];
+} public_uploads = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool public_take(const char *address)
+{
+	uint64_t key = 1469598103934665603ULL;
+	for (const char *p = address ? address : ""; *p; p++)
+		key = (key ^ (unsigned char)*p) * 1099511628211ULL;
+	int64_t hour = clock_now() / 3600;
+	pthread_mutex_lock(&public_uploads.lock);
+	__typeof__(public_uploads.slot[0]) *s = &public_uploads.slot[key % PUBLIC_SLOTS];
+	if (s->key != key || s->hour != hour) {
+		s->key = key;
+		s->hour = hour;
+		s->count = 0;
+	}
+	bool ok = s->count < PHOTO_PUBLIC_PER_HOUR;
+	if (ok)
+		s->count++;
+	pthread_mutex_unlock(&public_uploads.lock);
+	return ok;
+}
+
+enum err photos_put_public(struct app *app, const struct actor *a, const void *data, size_t len,
+                           struct photo_row *out, bool *created, struct errinfo *ei)
+{
+	*created = false;
+	if (!public_take(a->address))
+		return err_set(ei, ERR_RATE, NULL, "too many photos from this address this hour");
+	return photos_put(app, a, data, len, out, created, ei);
 }
 
 struct get_ctx {

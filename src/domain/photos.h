@@ -32,6 +32,11 @@ bool photo_sha_valid(const char *s);
  * there already (the answer is the same). Audited as photo.upload when new. */
 enum err photos_put(struct app *app, const struct actor *a, const void *data, size_t len,
                     struct photo_row *out, bool *created, struct errinfo *ei);
+/* The same for the public report page (no login): at most
+ * PHOTO_PUBLIC_PER_HOUR uploads per client address an hour (ERR_RATE). */
+#define PHOTO_PUBLIC_PER_HOUR 40
+enum err photos_put_public(struct app *app, const struct actor *a, const void *data, size_t len,
+                           struct photo_row *out, bool *created, struct errinfo *ei);
 /* Reads one: the row and the file's bytes (*data malloc'd, the caller's).
  * ERR_NOTFOUND for an unknown hash. */
 enum err photos_get(struct app *app, const char *sha256, struct photo_row *out, char **data,

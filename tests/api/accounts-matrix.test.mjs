@@ -361,6 +361,10 @@ const REQUESTS = {
     path: '/api/v1/photos', ok: 415, field: 'body', headers: { 'content-type': 'image/png' }, body: 'not an image',
   }),
   'GET /api/v1/photos/{sha256}': () => ({ path: `/api/v1/photos/${fx.photo}`, ok: 200 }),
+  'POST /api/v1/public/photos': () => ({
+    path: '/api/v1/public/photos', ok: 415, field: 'body', headers: { 'content-type': 'image/jpeg' }, body: 'not an image',
+  }),
+  'GET /api/v1/public/categories': () => ({ path: '/api/v1/public/categories', ok: 200 }),
 
   // --- requests (fx.request stays registered: comments do not move it) ---
   'GET /api/v1/requests': () => ({ path: '/api/v1/requests?limit=5', ok: 200 }),

@@ -330,6 +330,39 @@ test('photos: forged or foreign bytes are 415 naming the body, a wrong media typ
   assert.equal(anon.status, 401);
 });
 
+test('the public report page: the usable categories and a photo upload without login, rate-limited per address', async () => {
+  const pub = await fetch(`${server.url}/api/v1/public/categories`);
+  assert.equal(pub.status, 200);
+  const items = (await pub.json()).items;
+  // 010101 was switched off above; every listed one is active and under no inactive class
+  const codes = items.map((c) => c.code);
+  assert.ok(codes.includes('01') && codes.includes('0101') && codes.includes('02'), codes.join());
+  assert.ok(!codes.includes('010101'), 'an inactive category is not offered');
+  assert.deepEqual(Object.keys(items[0]).sort(), ['code', 'id', 'name', 'parent_id']);
+  // switch a class off: its subclasses go too
+  await ok(await district('PATCH', `/api/v1/categories/${ids.waterCat}`, { active: false }), 200, 'off');
+  const after = (await (await fetch(`${server.url}/api/v1/public/categories`)).json()).items.map((c) => c.code);
+  assert.ok(!after.includes('02') && !after.includes('0201'), after.join());
+  await ok(await district('PATCH', `/api/v1/categories/${ids.waterCat}`, { active: true }), 200, 'on');
+
+  const up = (buf, type = 'image/png') => fetch(`${server.url}/api/v1/public/photos`,
+    { method: 'POST', body: buf, headers: { 'content-type': type } });
+  const first = await up(Buffer.concat([PNG, Buffer.from('public')]));
+  assert.equal(first.status, 201);
+  const body = await first.json();
+  assert.equal(body.mime, 'image/png');
+  assert.equal(body.sha256, sha(Buffer.concat([PNG, Buffer.from('public')])));
+  const forged = await up(Buffer.from('<svg onload=alert(1)>'), 'image/svg+xml');
+  assert.equal(forged.status, 415);
+  // 40 an hour per address (two used above)
+  let last;
+  for (let i = 0; i < 39; i++) last = await up(Buffer.concat([JPEG, Buffer.from(`n${i}`)]), 'image/jpeg');
+  assert.equal(last.status, 429);
+  assert.equal((await last.json()).error.code, 'rate_limited');
+  // staff uploads are not counted against it
+  assert.equal((await upload(server, grid, '/api/v1/photos', Buffer.concat([JPEG, Buffer.from('staff')]), 'image/jpeg')).status, 201);
+});
+
 // --- notifications -------------------------------------------------------------------------
 
 // Rows as the request lifecycle writes them (it has no route of its own here).
