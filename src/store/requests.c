@@ -670,8 +670,12 @@ enum err store_request_duplicates(struct store_conn *c, const struct request_dup
 	char match[1200];
 	if (q->text != NULL && q->text[0]) {
 		if (is_pg(c)) {
-			/* word similarity of the text to the closest part of the request's */
-			strbuf_adds(&sb, " OR ? <% (r.title || ' ' || r.description || ' ' || r.address)");
+			/* word similarity of the text to the closest part of the request's,
+			 * on the few candidates left by the conditions above (Chinese has no
+			 * spaces: a whole sentence is one "word", so the operator's default
+			 * threshold of 0.6 would miss most) */
+			strbuf_adds(&sb, " OR word_similarity(?, r.title || ' ' || r.description || ' ' ||"
+			                 " r.address) >= 0.3");
 			p[np++] = SV_TEXT(q->text);
 		} else if (trigram_query(q->text, match, sizeof match, 24)) {
 			strbuf_adds(&sb, " OR r.id IN (SELECT rowid FROM request_fts WHERE request_fts MATCH ?"
