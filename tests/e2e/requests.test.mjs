@@ -32,6 +32,8 @@ const STREET = '110105001';
 const COMMUNITY = '110105001001';
 const GRID = '110105001001001';
 const EXPECTED = [FAILED_401];
+// A 1×1 PNG: a photo the server takes (its type is read from its bytes).
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 let server;
 let browser;
@@ -90,10 +92,10 @@ before(async () => {
   // requests go to the community office by default.
   const district = await session('district');
   const top = await district.post('/categories', {
-    code: 'T1', name: '市容环境', kind: 'event', default_level: 'community', limit_normal: '5d', limit_urgent: '2d', limit_critical: '4wh',
+    code: 'T1', name: '街巷环境', kind: 'event', default_level: 'community', limit_normal: '5d', limit_urgent: '2d', limit_critical: '4wh',
   });
   assert.equal(top.status, 201, JSON.stringify(top.body));
-  const sub = await district.post('/categories', { code: 'T101', name: '占道经营', parent_id: top.body.id });
+  const sub = await district.post('/categories', { code: 'T101', name: '门前堆物', parent_id: top.body.id });
   assert.equal(sub.status, 201, JSON.stringify(sub.body));
   fx.top = top.body;
   fx.sub = sub.body;
@@ -159,29 +161,29 @@ describe('事项分类 and 派单规则', () => {
       assert.ok(menu.includes(label), `${label} in ${menu.join(',')}`);
     }
     const rows = page.locator('[data-testid="categories-table"] .el-table__row');
-    await rows.filter({ hasText: '市容环境' }).waitFor();
+    await rows.filter({ hasText: '街巷环境' }).waitFor();
     // A new class, then a subclass that inherits its limits (shown as placeholders).
     await byTest(page, 'categories-create').click();
     let dlg = byTest(page, 'category-dialog');
     await dlg.waitFor();
     await byTest(dlg, 'category-code').fill('T2');
-    await byTest(dlg, 'category-name').fill('环境卫生');
+    await byTest(dlg, 'category-name').fill('文明养犬');
     await byTest(dlg, 'category-save').click();
-    await rows.filter({ hasText: '环境卫生' }).waitFor();
-    await rows.filter({ hasText: '环境卫生' }).getByRole('button', { name: '新建下级' }).click();
+    await rows.filter({ hasText: '文明养犬' }).waitFor();
+    await rows.filter({ hasText: '文明养犬' }).getByRole('button', { name: '新建下级' }).click();
     dlg = byTest(page, 'category-dialog');
     await dlg.waitFor();
     assert.equal(await byTest(dlg, 'category-code').inputValue(), 'T2');
     assert.match(await byTest(dlg, 'category-limit-normal').getAttribute('placeholder'), /5d/);
     // A code that does not extend the parent's is refused beside the field.
     await byTest(dlg, 'category-code').fill('X9');
-    await byTest(dlg, 'category-name').fill('垃圾清运');
+    await byTest(dlg, 'category-name').fill('遛狗不牵绳');
     await byTest(dlg, 'category-save').click();
     await dlg.locator('.el-form-item.is-error', { hasText: '下级代码须以 T2 开头' }).waitFor();
     await byTest(dlg, 'category-code').fill('T201');
     await byTest(dlg, 'category-save').click();
     await dlg.waitFor({ state: 'hidden' });
-    await page.locator('[data-testid="categories-table"] .el-table__row', { hasText: '垃圾清运' }).waitFor();
+    await page.locator('[data-testid="categories-table"] .el-table__row', { hasText: '遛狗不牵绳' }).waitFor();
     await shot(page, 'requests-categories');
 
     // 派单规则: T2 in the whole district goes to the street office.
@@ -190,13 +192,13 @@ describe('事项分类 and 派单规则', () => {
     dlg = byTest(page, 'rule-dialog');
     await dlg.waitFor();
     await dlg.locator('.linli-category-select').click();
-    await pickInTree(page, 'linli-category-popper', '环境卫生');
+    await pickInTree(page, 'linli-category-popper', '文明养犬');
     await pickArea(page, dlg.locator('.linli-area-select'), ['朝阳区']);
     await dlg.locator('.el-select', { hasText: '社区' }).click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '街道' }).click();
     await byTest(dlg, 'rule-save').click();
     await dlg.waitFor({ state: 'hidden' });
-    const rule = page.locator('[data-testid="rules-table"] .el-table__row', { hasText: '环境卫生' });
+    const rule = page.locator('[data-testid="rules-table"] .el-table__row', { hasText: '文明养犬' });
     await rule.waitFor();
     assert.match(await text(rule), /街道/);
     await shot(page, 'requests-dispatch-rules');
@@ -213,9 +215,9 @@ describe('a request through the pages', () => {
     // Category by mouse (a tree), the rest by keyboard.
     await page.keyboard.press('Alt+C');
     await page.locator('[data-field="category_id"] .linli-category-select').click();
-    await pickInTree(page, 'linli-category-popper', '占道经营');
+    await pickInTree(page, 'linli-category-popper', '门前堆物');
     await page.keyboard.press('Alt+M');
-    await page.keyboard.type('朝阳门外大街 10 号门前有商贩长期占道经营，行人只能走机动车道。');
+    await page.keyboard.type('朝阳门外大街 10 号门前长期堆放杂物，行人只能走机动车道。');
     await page.keyboard.press('Alt+R');
     await page.keyboard.type('王先生');
     await page.keyboard.press('Alt+P');
@@ -225,12 +227,15 @@ describe('a request through the pages', () => {
     await byTest(page, 'intake-lat').locator('input').fill(String(fx.grid.lat));
     await byTest(page, 'intake-locate').click();
     await byTest(page, 'intake-locate-msg').filter({ hasText: GRID }).waitFor();
+    // A photo goes up as soon as it is picked (POST /photos) and shows as a thumbnail.
+    await byTest(page, 'intake-photo-input').setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('[data-testid="intake-photo-upload"] .linli-photo img').waitFor();
     // The draft is kept when the page is left, and comes back.
     await byTest(page, 'intake-draft-saved').waitFor();
     await page.goto(`${server.url}/`);
     await page.goto(`${server.url}/requests/intake`);
     await byTest(page, 'intake-draft').waitFor();
-    assert.match(await byTest(page, 'intake-description').inputValue(), /占道经营/);
+    assert.match(await byTest(page, 'intake-description').inputValue(), /门前堆物|堆放杂物/);
     assert.equal(await byTest(page, 'intake-reporter-phone').inputValue(), '13800138000');
     await shot(page, 'requests-intake-draft');
     // Enter in a field registers it (and accepts it at once).
@@ -246,7 +251,7 @@ describe('a request through the pages', () => {
     await page.locator('[data-testid="intake-today-table"] .el-table__row', { hasText: code }).waitFor();
     await shot(page, 'requests-intake-done');
     const api = await session('hotline');
-    const list = await api.get(`/requests?q=${encodeURIComponent('占道经营')}`);
+    const list = await api.get('/requests?limit=50');
     fx.req = list.body.items.find((r) => r.tracking_code === code);
     assert.ok(fx.req, 'the request is listed');
     assert.equal(fx.req.owner_area_id, fx.community.id);
@@ -281,6 +286,9 @@ describe('a request through the pages', () => {
     }, 'return_requested');
     await page.getByRole('tab', { name: /办理过程/ }).click();
     await page.locator('[data-testid="request-event"][data-action="return"]', { hasText: '属地不符' }).waitFor();
+    // The intake's photo is on the photos tab.
+    await page.getByRole('tab', { name: /照片/ }).click();
+    await byTest(page, 'request-photos').locator('img').first().waitFor();
     await shot(page, 'requests-returned');
     await page.finish(EXPECTED);
   });
@@ -307,7 +315,7 @@ describe('a request through the pages', () => {
     await loginAs(page, server, 'grid', { path: `/requests/${fx.req.id}` });
     await runAction(page, 'acknowledge', null, 'handling');
     await runAction(page, 'resolve', async (dlg) => {
-      await byTest(dlg, 'action-note').fill('已劝离商贩，恢复人行道通行，联系城管加强巡查。');
+      await byTest(dlg, 'action-note').fill('已清理杂物，恢复人行道通行。');
     }, 'handled');
     await shot(page, 'requests-resolved-phone');
     await page.finish(EXPECTED);
@@ -342,7 +350,7 @@ describe('a request through the pages', () => {
     assert.equal(seen[0], 'rate');
     await shot(page, 'requests-closed-timeline');
     // The list finds it by its text, closed, and exports what it shows.
-    await page.goto(`${server.url}/requests?q=${encodeURIComponent('占道')}&state=closed`);
+    await page.goto(`${server.url}/requests?q=${encodeURIComponent('堆放')}&state=closed`);
     const row = page.locator('[data-testid="requests-table"] .el-table__row', { hasText: fx.req.tracking_code });
     await row.waitFor();
     await row.locator('[data-testid="request-state"][data-state="closed"]').waitFor();
@@ -439,9 +447,9 @@ describe('H5: residents on a phone', () => {
     // Nothing filled in: each missing part is said beside it.
     await byTest(page, 'h5-submit').click();
     await page.locator('.linli-h5 [role="alert"], .linli-h5 .el-form-item.is-error').first().waitFor();
-    await byTest(page, 'h5-categories').getByRole('radio', { name: '市容环境' }).click();
-    await byTest(page, 'h5-subcategories').getByRole('radio', { name: '占道经营' }).click();
-    await byTest(page, 'h5-description').fill('菜市场门口早上有人摆摊，堵住了人行道。');
+    await byTest(page, 'h5-categories').getByRole('radio', { name: '街巷环境' }).click();
+    await byTest(page, 'h5-subcategories').getByRole('radio', { name: '门前堆物' }).click();
+    await byTest(page, 'h5-description').fill('单元门口堆满纸箱，堵住了人行道。');
     await byTest(page, 'h5-locate').click();
     await byTest(page, 'h5-located').waitFor();
     await byTest(page, 'h5-phone').fill('13700001234');
