@@ -45,7 +45,7 @@ static const struct command commands[] = {
 	{"apikey", cmd_apikey, "linli apikey add NAME --user LOGIN | list | revoke ID",
 	 "Create (printed once), list and revoke API keys for machine clients."},
 	{"import", cmd_import, "linli import REGISTER FILE.csv [--dry-run] [--db URL]",
-	 "Import areas, units, party_orgs, party_members, households or people: all rows or none."},
+	 "Import areas, units, party_orgs, party_members, households, people or categories: all rows or none."},
 	{"export", cmd_export, "linli export REGISTER FILE.xlsx [--area CODE] [--db URL]",
 	 "Export a register (or an area's part of it) to Excel, masked."},
 	{"audit-verify", cmd_audit_verify, "linli audit-verify [--db URL]",
