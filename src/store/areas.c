@@ -377,7 +377,7 @@ enum err store_area_recode(struct store_conn *c, int64_t root, int64_t new_paren
 		{"area", "code"},         {"household", "area_code"},      {"person", "area_code"},
 		{"unit", "area_code"},    {"party_org", "area_code"},      {"party_member", "area_code"},
 		{"pairing", "community_code"}, {"report_in", "community_code"},
-		{"center_household", "area_code"}, {"user_scope", "scope"},
+		{"center_household", "area_code"}, {"request", "area_code"}, {"user_scope", "scope"},
 	};
 	char hi[AREA_CODE_MAX + 2], now[32];
 	snprintf(hi, sizeof hi, "%s:", old_prefix);

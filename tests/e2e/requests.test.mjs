@@ -450,6 +450,8 @@ describe('H5: residents on a phone', () => {
     await byTest(page, 'h5-categories').getByRole('radio', { name: '街巷环境' }).click();
     await byTest(page, 'h5-subcategories').getByRole('radio', { name: '门前堆物' }).click();
     await byTest(page, 'h5-description').fill('单元门口堆满纸箱，堵住了人行道。');
+    await byTest(page, 'h5-photo-input').setInputFiles({ name: 'boxes.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('[data-testid="h5-photo-upload"] .linli-photo img').waitFor();
     await byTest(page, 'h5-locate').click();
     await byTest(page, 'h5-located').waitFor();
     await byTest(page, 'h5-phone').fill('13700001234');
