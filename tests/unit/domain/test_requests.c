@@ -23,6 +23,7 @@
 #include "domain/calendar.h"
 #include "domain/categories.h"
 #include "domain/request_flow.h"
+#include "domain/request_scheduler.h"
 #include "domain/requests.h"
 #include "domain/units.h"
 #include "store/notifications.h"
@@ -1137,6 +1138,57 @@ static void test_rollups_random(void **state)
 	free(x);
 }
 
+/* A community moved to another street takes its requests' codes along. */
+static void test_area_move(void **state)
+{
+	struct env *e = *state;
+	int64_t rq = intake(e, &e->hotline, e->cat_env, e->grid, "搬迁", ERR_OK);
+	struct area_row moved;
+	struct errinfo ei;
+	err_clear(&ei);
+	assert_int_equal(areas_move(&e->app, &e->cli_actor, e->community, e->street2, &moved, &ei), ERR_OK);
+	struct request_row *r = row_of(e, rq);
+	assert_int_equal(strncmp(r->area_code, "110105002", 9), 0);
+	/* the old street's staff no longer see it, the new one's do */
+	struct request_query q = {.overdue = -1};
+	struct identity street2 = who(0, "street_staff", "110105002");
+	assert_int_equal(listed(e, &e->street_staff, &q, NULL), 0);
+	assert_int_equal(listed(e, &street2, &q, NULL), 1);
+}
+
+static enum err past_due_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	int64_t *id = arg;
+	char past[RQ_TIME];
+	store_time_format(clock_now() - 3600, past);
+	struct store_val p[] = {SV_TEXT(past), SV_TEXT(past), SV_INT(*id)};
+	return store_exec(c, "UPDATE request SET due_at = ?, sweep_at = ? WHERE id = ?", p, 3, NULL, ei);
+}
+
+/* The scheduler's thread sweeps at start, and stops when told. */
+static void test_scheduler_thread(void **state)
+{
+	struct env *e = *state;
+	int64_t rq = intake(e, &e->hotline, e->cat_env, e->grid, "线程", ERR_OK);
+	ACT(e, &e->hotline, rq, RA_ACCEPT, NULL, ERR_OK, NULL);
+	assert_int_equal(store_write(e->app.store, past_due_fn, &rq, NULL), ERR_OK);
+	struct request_scheduler *s = NULL;
+	struct errinfo ei;
+	assert_int_equal(request_scheduler_start(&e->app, 3600, &s, &ei), ERR_OK);
+	long sweeps = 0, changed = 0;
+	for (int i = 0; i < 500 && sweeps == 0; i++) {
+		usleep(10000);
+		request_scheduler_counts(s, &sweeps, &changed);
+	}
+	request_scheduler_stop(s); /* returns at once: the thread sleeps on its interval */
+	assert_int_equal(sweeps, 1);
+	assert_int_equal(changed, 1);
+	struct request_row *r = row_of(e, rq);
+	assert_true(r->overdue);
+	assert_int_equal(r->supervision, 1);
+	request_scheduler_stop(NULL);
+}
+
 int main(void)
 {
 	fx_print_backend("test_requests");
@@ -1150,6 +1202,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollups_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_area_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scheduler_thread, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
