@@ -121,37 +121,48 @@ CREATE INDEX request_text_trgm ON request USING gin
 -- The figures' roll-ups: counters added to in the transaction of the event
 -- that moves them, never recomputed in place. request_rollup has a row per
 -- area (the request's area and every ancestor of it), local day (the
--- district's zone) of the event, and top-level category; request_unit_rollup
--- the same per department (the owner unit at the event; for dispatches the
--- unit dispatched to). Every event also keeps the deltas it added in its
--- data ("counts" for the areas, "unit_counts" and "unit" for the department).
+-- district's zone) of the event, and top-level category (category_top_id).
+-- Every event keeps the deltas it added in its data: "counts" for the area
+-- chain, "unit" and "unit_counts" for the department.
 --
--- When each counter is incremented (by 1 unless said; "first" = the first
--- time for that request, read from the request row before the event):
---   received            create (intake). Unit roll-up: every dispatch to the
---                       unit (accept with a rule, dispatch, redispatch, escalate)
---   invalid             invalidate, cancel, merge (needs no handling of its own).
---                       Unit roll-up: approve_return of a request the unit owned
+-- When each counter is incremented, on the local day of the event (by 1
+-- unless said; "first" = the first time for that request, read from the
+-- request row before the event: acknowledged_at, resolved_at, closed_at,
+-- extension_days, supervision, overdue_count):
+--   received            create (the intake)
+--   invalid             invalidate, cancel, merge (needs no handling of its own)
 --   dispatched          accept that dispatches by a rule, dispatch, redispatch,
---                       escalate (unit roll-up: the unit dispatched to)
---   responded           first acknowledge, or answer
---   responded_in_time   with responded, when it happened by due_at (answer: always)
---   resolved            first resolve, or answer
---   closed              first arrival in closed: answer, rate (not dissatisfied), close
---   closed_on_time      with closed, when the latest resolution was by handle_due_at
---                       (answer: always)
---   due_to_close        accept and answer (a valid request that must be closed)
---   held_over           approve_extension when it is the first approved extension
---   rated               rate; solved with it when solved is true; satisfied,
---   solved …            basically_satisfied or dissatisfied by the rating's feedback
+--                       escalate (refuse_return does not: the owner stays)
+--   responded           first acknowledge; answer
+--   responded_in_time   with responded, when acknowledged by the stage's due_at
+--                       (1 working hour from the latest dispatch); answer: always
+--   resolved            first resolve; answer
+--   closed              first arrival in closed: answer, rate with feedback other
+--                       than dissatisfied, close
+--   closed_on_time      with closed, when the latest resolution came by
+--                       handle_due_at (or there was none: answer)
+--   due_to_close        accept, answer (a valid request that must be closed)
+--   held_over           approve_extension, the first one of the request
+--   rated               rate
+--   solved              rate with solved true
+--   satisfied,          rate, by its feedback
+--   basically_satisfied,
+--   dissatisfied
 --   rework              rework
---   handle_minutes      with closed: clock minutes from created_at to closed_at
---   level_X             with closed: X = handling_level (the owner level when it
---                       was resolved; answer: the intake's level, community when
---                       the intake has no area level below it)
---   supervised          first raise of supervision above 0 (supervise, or the
---                       scheduler's overdue event)
---   overdue             the first overdue event of the request (scheduler)
+--   handle_minutes      with closed: clock minutes from created_at to the closing
+--   level_X             with closed: X = handling_level (the owner's level at the
+--                       latest resolve: grid, community, street, district, city
+--                       for a department; answer: the answering intake's level)
+--   supervised          first raise of supervision above 0: supervise, or the
+--                       scheduler's "overdue" event (step overdue)
+--   overdue             the scheduler's first "overdue" event of the request
+--
+-- request_unit_rollup, per department: an event's area deltas go also to the
+-- department that owns the request after the event; besides, a dispatch to
+-- a department (accept by a rule, dispatch, redispatch, escalate) adds
+-- received 1 and, unless it is the accept (which counts due_to_close
+-- already), due_to_close 1; approve_return of a request the department owned
+-- adds invalid 1 to that department (and nothing else).
 CREATE TABLE request_rollup (
 	area_id BIGINT NOT NULL REFERENCES area (id),
 	day TEXT NOT NULL,                   -- YYYY-MM-DD, local
