@@ -202,6 +202,27 @@ describe('事项分类 and 派单规则', () => {
     await rule.waitFor();
     assert.match(await text(rule), /街道/);
     await shot(page, 'requests-dispatch-rules');
+
+    // 导入 goes to the import wizard with 事项分类 chosen: check, then import.
+    await page.goto(`${server.url}/requests/categories`);
+    await byTest(page, 'categories-import').click();
+    await page.waitForURL(/\/registers\/import\?register=categories/);
+    assert.ok(await byTest(page, 'import-register-categories').locator('input').isChecked());
+    const csv = [
+      'code,name,parent_code,kind,intake_standard,default_level,default_department,limit_normal,limit_urgent,limit_critical,closure_standard',
+      'T3,楼道照明,,component,楼道灯不亮,community,,3d,1d,4wh,灯已修复',
+      'T301,声控灯,T3,,,,,,,,',
+    ].join('\n');
+    await byTest(page, 'import-file').setInputFiles({ name: 'categories.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await byTest(page, 'import-dry-run').click();
+    await byTest(page, 'import-ok').waitFor();
+    assert.equal(await text(byTest(page, 'import-rows')), '2');
+    await byTest(page, 'import-run').click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await byTest(page, 'import-done').waitFor();
+    await page.goto(`${server.url}/requests/categories`);
+    await byTest(page, 'categories-q').fill('声控');
+    await page.locator('[data-testid="categories-table"] .el-table__row', { hasText: '声控灯' }).waitFor();
     await page.finish(EXPECTED);
   });
 });
@@ -357,6 +378,51 @@ describe('a request through the pages', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), byTest(page, 'requests-export').click()]);
     assert.match(download.suggestedFilename(), /\.xlsx$/);
     await shot(page, 'requests-list');
+    await page.finish(EXPECTED);
+  });
+});
+
+describe('社区吹哨、部门报到', () => {
+  test('the street office summons departments: one lead, one co-handler, each with a part', async () => {
+    // A street's matter (违规广告: the class's default is the street office), registered and accepted over HTTP.
+    const hotline = await session('hotline');
+    const cats = (await hotline.get('/categories')).body.items;
+    const ads = cats.find((c) => c.name === '违规广告');
+    assert.ok(ads, 'the demo taxonomy has 违规广告');
+    const created = await hotline.post('/requests', {
+      source: 'hotline', kind: 'report', category_id: ads.id, title: '建外大街灯杆上私挂横幅', area_id: fx.grid.id,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const r = await act(hotline, created.body.id, 'accept');
+    assert.equal(r.owner_level, 'street', JSON.stringify(r));
+
+    const page = await openPage(DESKTOP);
+    await loginAs(page, server, 'street', { path: `/requests/${r.id}` });
+    await runAction(page, 'acknowledge', null, 'handling');
+    assert.ok((await actions(page)).includes('whistle'));
+    await runAction(page, 'whistle', async (dlg) => {
+      const rows = byTest(dlg, 'action-parties').locator('.linli-party');
+      const pickUnit = async (row, name) => {
+        await row.locator('.el-select').first().click();
+        const option = page.locator('.el-select__popper:visible .el-select-dropdown__item', { hasText: name }).first();
+        await option.waitFor();
+        await page.waitForTimeout(300); // the popper settles after the dialog grew
+        await option.click();
+        await page.locator('.el-select__popper:visible').waitFor({ state: 'hidden' });
+      };
+      await pickUnit(rows.nth(0), '综合行政执法队');
+      await rows.nth(0).locator('.linli-party-part input').fill('拆除横幅');
+      await byTest(dlg, 'action-parties').getByRole('button', { name: '添加部门' }).click();
+      await pickUnit(rows.nth(1), '市场监管所');
+      await rows.nth(1).locator('.linli-party-part input').fill('查处发布单位');
+    }, 'handling');
+    await page.getByRole('tab', { name: /吹哨报到/ }).click();
+    const parties = byTest(page, 'request-parties').locator('.el-table__body .el-table__row');
+    await parties.nth(1).waitFor();
+    const texts = await parties.allInnerTexts();
+    assert.ok(texts.some((x) => /综合行政执法队/.test(x) && /主办/.test(x) && /拆除横幅/.test(x)), texts.join(' / '));
+    assert.ok(texts.some((x) => /市场监管所/.test(x) && /协办/.test(x)), texts.join(' / '));
+    await shot(page, 'requests-whistle');
     await page.finish(EXPECTED);
   });
 });
