@@ -241,14 +241,14 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "linli: the database schema is at version %d, this binary needs %d: run "
 		                "linli migrate --db %s\n",
 		        version, store_schema_latest(app.store), cfg.db);
-		store_close(app.store);
+		cli_app_close(&app);
 		return 1;
 	}
 
 	int64_t t0 = clock_mono_ns();
 	if (areas_index_rebuild(&app, &ei) != ERR_OK) {
 		fprintf(stderr, "linli: cannot build the grid locator: %s\n", ei.message);
-		store_close(app.store);
+		cli_app_close(&app);
 		return 1;
 	}
 	log_info("grid locator built", "\"ms\":%lld", (long long)((clock_mono_ns() - t0) / 1000000));
@@ -269,7 +269,7 @@ static int cmd_serve(int argc, char **argv)
 	const struct route *routes = api_routes(&nroutes);
 	if (routes == NULL || server_start(&app, routes, nroutes, &so, &srv, &ei) != ERR_OK) {
 		fprintf(stderr, "linli: %s\n", ei.message);
-		store_close(app.store);
+		cli_app_close(&app);
 		return 1;
 	}
 	/* Background work starts after the signal mask is set, like the server's threads. */
@@ -277,7 +277,7 @@ static int cmd_serve(int argc, char **argv)
 	if (request_scheduler_start(&app, REQUEST_SWEEP_INTERVAL_S, &sched, &ei) != ERR_OK) {
 		fprintf(stderr, "linli: %s\n", ei.message);
 		server_stop(srv, LIMIT_SHUTDOWN_S);
-		store_close(app.store);
+		cli_app_close(&app);
 		return 1;
 	}
 	log_info("listening", "\"listen\":\"%s\",\"backend\":\"%s\",\"threads\":%d,\"version\":\"%s\"",
@@ -287,7 +287,7 @@ static int cmd_serve(int argc, char **argv)
 	log_info("shutting down", "\"signal\":%d,\"in_flight\":%d", sig, server_active(srv));
 	request_scheduler_stop(sched);
 	server_stop(srv, LIMIT_SHUTDOWN_S);
-	store_close(app.store);
+	cli_app_close(&app);
 	log_info("stopped", NULL);
 	return 0;
 }
