@@ -414,6 +414,8 @@ export default {
       whistled: 'Whistle',
       extension: 'Extension',
       merged: 'Merged',
+      summoned: 'Summoned',
+      rework: 'Rework',
     },
   },
   dashboard: {

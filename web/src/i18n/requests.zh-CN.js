@@ -415,6 +415,8 @@ export default {
       whistled: '吹哨',
       extension: '延期',
       merged: '合并',
+      summoned: '吹哨报到',
+      rework: '退回重办',
     },
   },
   dashboard: {
