@@ -760,7 +760,30 @@ static enum err dup_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	store_time_format(x->now - RQ_DUP_DAYS * 86400, since);
 	double dlat = RQ_DUP_RADIUS_M / 111320.0;
 	double cosl = cos(x->q->lat * M_PI / 180.0);
-	struct request_dup_query q = {.category_id = x->q->category_id, .area_id = x->q->area_id,
+	/* the same grid: the area's own grid when it lies at or below one, else the area */
+	char code[AREA_CODE_MAX + 1] = "";
+	bool exact = false;
+	if (x->q->area_id > 0) {
+		struct area_row ar;
+		enum err rc = store_area_get(c, x->q->area_id, &ar, ei);
+		if (rc == ERR_NOTFOUND)
+			return err_set(ei, ERR_INVALID, "area", "no area %lld", (long long)x->q->area_id);
+		if (rc != ERR_OK)
+			return rc;
+		snprintf(code, sizeof code, "%s", ar.code);
+		exact = ar.level < AREA_GRID; /* a community's requests are not all one place */
+		if (ar.level > AREA_GRID) {
+			struct chain ch = {0};
+			struct area_row up;
+			if ((rc = store_area_ancestors(c, ar.code, add_ancestor, &ch, ei)) != ERR_OK)
+				return rc;
+			for (int i = 0; i < ch.n; i++)
+				if (store_area_get(c, ch.ids[i], &up, NULL) == ERR_OK && up.level == AREA_GRID)
+					snprintf(code, sizeof code, "%s", up.code);
+		}
+	}
+	struct request_dup_query q = {.category_id = x->q->category_id, .area_code = code,
+	                              .area_exact = exact,
 	                              .has_point = x->q->has_point, .lng = x->q->lng, .lat = x->q->lat,
 	                              .dlat = dlat, .dlng = dlat / (cosl > 0.01 ? cosl : 0.01),
 	                              .text = x->q->text, .since = since, .except = x->except,

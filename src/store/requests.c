@@ -577,11 +577,14 @@ enum err store_request_list(struct store_conn *c, const struct request_filter *f
 		strbuf_adds(&sb, " AND r.urgency = ?");
 		p[np++] = SV_TEXT(f->urgency);
 	}
+	/* overdue: an open state whose deadline passed, the clock not paused */
 	if (f->overdue == 1) {
-		strbuf_addf(&sb, " AND r.state IN %s AND r.due_at < ?", open_states_sql);
+		strbuf_addf(&sb, " AND r.state IN %s AND r.due_at < ? AND r.paused_at IS NULL",
+		            open_states_sql);
 		p[np++] = SV_TEXT(f->now);
 	} else if (f->overdue == 0) {
-		strbuf_addf(&sb, " AND NOT (r.state IN %s AND r.due_at IS NOT NULL AND r.due_at < ?)",
+		strbuf_addf(&sb, " AND NOT (r.state IN %s AND r.due_at IS NOT NULL AND r.due_at < ?"
+		                 " AND r.paused_at IS NULL)",
 		            open_states_sql);
 		p[np++] = SV_TEXT(f->now);
 	}
@@ -663,9 +666,17 @@ enum err store_request_duplicates(struct store_conn *c, const struct request_dup
 		p[np++] = SV_REAL(q->lat - q->dlat);
 		p[np++] = SV_REAL(q->lat + q->dlat);
 	}
-	if (q->area_id > 0) {
-		strbuf_adds(&sb, " OR r.area_id = ?");
-		p[np++] = SV_INT(q->area_id);
+	char hi[AREA_CODE_MAX + 2];
+	if (q->area_code != NULL && q->area_code[0]) {
+		snprintf(hi, sizeof hi, "%s:", q->area_code);
+		if (q->area_exact) {
+			strbuf_adds(&sb, " OR r.area_code = ?");
+			p[np++] = SV_TEXT(q->area_code);
+		} else {
+			strbuf_adds(&sb, " OR (r.area_code >= ? AND r.area_code < ?)");
+			p[np++] = SV_TEXT(q->area_code);
+			p[np++] = SV_TEXT(hi);
+		}
 	}
 	char match[1200];
 	if (q->text != NULL && q->text[0]) {

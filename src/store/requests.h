@@ -152,11 +152,12 @@ enum err store_request_list(struct store_conn *c, const struct request_filter *f
                             void *ctx, struct errinfo *ei);
 
 /* Possible duplicates: same category, open, created since `since`, and
- * near the point (a box of the given degrees), or in the same area, or
+ * near the point (a box of the given degrees), or in the area's subtree, or
  * with text sharing trigrams with text; up to limit, newest first. */
 struct request_dup_query {
 	int64_t category_id;
-	int64_t area_id;          /* 0: none */
+	const char *area_code;    /* in this subtree (the grid and below); NULL: none */
+	bool area_exact;          /* that area only, not its subtree */
 	bool has_point;
 	double lng, lat, dlng, dlat;
 	const char *text;         /* NULL or "": none */

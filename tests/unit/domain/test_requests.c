@@ -879,6 +879,21 @@ static void test_lists(void **state)
 	assert_true(len > 100);
 	assert_int_equal(memcmp(data, "PK", 2), 0);
 	free(data);
+	/* the same grid: a request in a compound of grid 2 meets grid 2's */
+	int64_t compound = make_area(e, e->grid2, NULL, "永安小区", NULL);
+	int64_t c2 = intake(e, &e->hotline, e->cat_env, compound, "小区内堆物", ERR_OK);
+	items = json_array();
+	struct dup_query cq = {.category_id = e->cat_env, .area_id = compound};
+	assert_int_equal(requests_duplicates(&e->app, &da, &cq, items, &ei), ERR_OK);
+	assert_int_equal(json_array_size(items), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), c2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 1), "id")), b);
+	/* a community is not one place: only what was filed on it */
+	json_array_clear(items);
+	struct dup_query wide = {.category_id = e->cat_env, .area_id = e->community};
+	assert_int_equal(requests_duplicates(&e->app, &da, &wide, items, &ei), ERR_OK);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
 }
 
 /* --- roll-ups against a recomputation ------------------------------------------------------------ */
