@@ -379,6 +379,20 @@ static void api_requests_actions(struct req *r)
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+static void api_requests_phone(struct req *r)
+{
+	struct actor a;
+	req_actor(r, &a);
+	char *phone = NULL;
+	if (requests_reporter_phone(req_app(r), &a, req_int(r, "id", 0), &phone, req_errinfo(r)) !=
+	    ERR_OK) {
+		reply_fail(r);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:s}", "phone", phone));
+	free(phone);
+}
+
 /* --- intake ------------------------------------------------------------------------------ */
 
 static bool location_of(struct req *r, struct request_input *in)
@@ -610,6 +624,8 @@ const struct route request_routes[] = {
 	 "One request with its events, photos, parties and the caller's actions (request.read, or its reporter)"},
 	{HTTP_GET, "/api/v1/requests/{id}/actions", api_requests_actions, CAP_AUTHENTICATED, id_param,
 	 NULL, NULL, "The actions the caller may run now, with the body each takes"},
+	{HTTP_GET, "/api/v1/requests/{id}/reporter-phone", api_requests_phone, "request.read", id_param,
+	 NULL, NULL, "Unmask the reporter's phone to call back (request.followup or person.read_pii; audited)"},
 	{HTTP_POST, "/api/v1/requests/{id}/actions/{action}", api_requests_act, CAP_AUTHENTICATED,
 	 action_param, NULL, action_body,
 	 "Run one action of the lifecycle (its capability and relation are checked)"},

@@ -1030,6 +1030,59 @@ int requests_actions(struct app *app, const struct actor *a, int64_t id,
 	return rc == ERR_OK ? x.nallowed : -1;
 }
 
+struct phone_ctx {
+	struct app *app;
+	const struct actor *a;
+	int64_t id;
+	struct loaded l;
+	char *plain;
+};
+
+static enum err phone_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct phone_ctx *x = arg;
+	const struct identity *id = x->a->who;
+	enum err rc = load(c, x->id, NULL, &x->l, ei);
+	if (rc != ERR_OK)
+		return rc;
+	if (id == NULL || (!identity_has(id, "request.followup") && !identity_has(id, "person.read_pii")))
+		return err_set(ei, ERR_FORBIDDEN, "capability",
+		               "calling the reporter back needs the capability request.followup");
+	if ((rc = may_see(id, relations_of(id, &x->l), ei)) != ERR_OK)
+		return rc;
+	char *enc = NULL;
+	if ((rc = store_request_phone(c, x->id, &enc, ei)) != ERR_OK)
+		return rc;
+	x->plain = enc ? pii_open(x->app, enc) : strdup("");
+	free(enc);
+	if (x->plain == NULL)
+		return err_set(ei, ERR_INTERNAL, NULL, "cannot decrypt the phone");
+	char object[48];
+	snprintf(object, sizeof object, "request:%lld", (long long)x->id);
+	return pii_audit_unmask(c, x->a, object, "reporter_phone", ei);
+}
+
+enum err requests_reporter_phone(struct app *app, const struct actor *a, int64_t id, char **phone,
+                                 struct errinfo *ei)
+{
+	*phone = NULL;
+	struct phone_ctx x = {.app = app, .a = a, .id = id};
+	if (!loaded_new(&x.l)) {
+		loaded_free(&x.l);
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	}
+	enum err rc = store_write(app->store, phone_fn, &x, ei);
+	loaded_free(&x.l);
+	if (rc == ERR_FORBIDDEN)
+		denied(app, a, id, ei);
+	if (rc != ERR_OK) {
+		free(x.plain);
+		return rc;
+	}
+	*phone = x.plain;
+	return ERR_OK;
+}
+
 /* --- lists ------------------------------------------------------------------------------------------- */
 
 static const char *const open_states[] = {

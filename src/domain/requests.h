@@ -87,6 +87,12 @@ struct allowed_action {
 int requests_actions(struct app *app, const struct actor *a, int64_t id,
                      struct allowed_action out[RA__MAX], struct errinfo *ei);
 
+/* Unmasks the reporter's phone for a call back (audited as pii.unmask on
+ * request:ID): the caller needs request.followup or person.read_pii and to
+ * see the request. *phone is "" when none was given; the caller frees it. */
+enum err requests_reporter_phone(struct app *app, const struct actor *a, int64_t id, char **phone,
+                                 struct errinfo *ei);
+
 struct request_query {
 	int64_t area_id, category_id, department_id;
 	const char *state, *source, *urgency, *queue, *q;

@@ -185,6 +185,23 @@ enum err store_request_code_taken(struct store_conn *c, const char *tracking_cod
 	return k < 0 ? step_error(k, ei, "checking a tracking code") : ERR_OK;
 }
 
+enum err store_request_phone(struct store_conn *c, int64_t id, char **enc, struct errinfo *ei)
+{
+	*enc = NULL;
+	struct store_val p[] = {SV_INT(id)};
+	struct store_stmt *s = NULL;
+	enum err rc = store_query(c, "SELECT reporter_phone_enc FROM request WHERE id = ?", p, 1, &s, ei);
+	if (rc != ERR_OK)
+		return rc;
+	int k = store_next(s);
+	if (k == 1 && !store_col_null(s, 0))
+		*enc = strdup(store_col_text(s, 0, NULL));
+	store_done(s);
+	if (k < 0)
+		return step_error(k, ei, "reading a phone");
+	return k == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such request") : ERR_OK;
+}
+
 enum err store_request_insert(struct store_conn *c, struct request_row *r, const char *phone_enc,
                               const char *phone_hash, struct errinfo *ei)
 {

@@ -64,6 +64,8 @@ enum err store_request_by_code(struct store_conn *c, const char *tracking_code,
                                struct request_row *r, struct errinfo *ei);
 enum err store_request_code_taken(struct store_conn *c, const char *tracking_code, bool *taken,
                                   struct errinfo *ei);
+/* The sealed reporter phone (*enc NULL when none was given). */
+enum err store_request_phone(struct store_conn *c, int64_t id, char **enc, struct errinfo *ei);
 /* Inserts r (version 1) with the sealed phone (enc, hash may be NULL); sets r->id. */
 enum err store_request_insert(struct store_conn *c, struct request_row *r, const char *phone_enc,
                               const char *phone_hash, struct errinfo *ei);

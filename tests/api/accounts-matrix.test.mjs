@@ -381,6 +381,10 @@ const REQUESTS = {
   'GET /api/v1/requests/{id}/actions': () => ({
     path: `/api/v1/requests/${fx.request}/actions`, ok: 200, needs: 'request.read', deniedObject: `request:${fx.request}`,
   }),
+  // a call back needs request.followup or person.read_pii besides request.read
+  'GET /api/v1/requests/{id}/reporter-phone': (c) => ({
+    path: `/api/v1/requests/${fx.request}/reporter-phone`, ok: ['street', 'dept'].includes(c.who) ? 403 : 200,
+  }),
   'POST /api/v1/requests/{id}/actions/{action}': (c) => ({
     path: `/api/v1/requests/${fx.request}/actions/comment`, ok: 200, body: { note: `矩阵备注 ${c.who}` },
     needs: 'request.read', deniedObject: `request:${fx.request}`,

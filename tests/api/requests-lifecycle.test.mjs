@@ -467,3 +467,17 @@ test('the public page is rate-limited per address', async () => {
   // the staff's own intake is not limited by it
   await intake(u.hotline, { title: '限流之后' });
 });
+
+test('the reporter\'s phone is unmasked for a call back, audited, and only with request.followup or person.read_pii', async () => {
+  const r = await intake(u.hotline, { title: '回访号码', reporter_phone: '13812349876' });
+  const got = await ok(await u.hotline('GET', `/api/v1/requests/${r.id}/reporter-phone`), 200, 'hotline');
+  assert.deepEqual(got, { phone: '13812349876' });
+  assert.deepEqual(await ok(await u.community('GET', `/api/v1/requests/${r.id}/reporter-phone`), 200, 'community'),
+    { phone: '13812349876' });
+  assertError(await u.street('GET', `/api/v1/requests/${r.id}/reporter-phone`), 403, 'forbidden', 'capability');
+  assertError(await u.other('GET', `/api/v1/requests/${r.id}/reporter-phone`), 403, 'forbidden', 'relation');
+  const rows = await audit(server, { action: 'pii.unmask' });
+  assert.ok(rows.filter((a) => a.object === `request:${r.id}`).length >= 2, JSON.stringify(rows.slice(0, 3)));
+  const none = await intake(u.hotline, { title: '无号码', reporter_phone: undefined });
+  assert.deepEqual(await ok(await u.hotline('GET', `/api/v1/requests/${none.id}/reporter-phone`), 200, 'none'), { phone: '' });
+});
