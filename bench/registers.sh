@@ -394,6 +394,10 @@ if want locate || want http; then
 fi
 
 # ---------------------------------------------------------------- 3 + 4. HTTP
+# A city made by an older binary lacks the newer (empty) tables: add them.
+if want http || want people; then
+    "$LINLI" migrate --db "$URL" >"$TMP/migrate.log" 2>&1 || { cat "$TMP/migrate.log" >&2; die "linli migrate failed"; }
+fi
 start_linli() { # sets LINLI_PID PORT LOG
     local i
     LOG=$TMP/serve.log

@@ -38,7 +38,10 @@ function typeClass(t) {
 function sqliteSchema(path) {
   const q = (sql) => JSON.parse(run('sqlite3', ['-json', path, sql]) || '[]');
   const schema = {};
-  for (const { name } of q("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")) {
+  // plain tables: an FTS5 table and its shadow tables have no PostgreSQL twin
+  // (there a trigram index on the indexed table does their work)
+  for (const { name } of q("SELECT m.name FROM sqlite_master m JOIN pragma_table_list t ON t.name = m.name"
+    + " AND t.schema = 'main' WHERE m.type = 'table' AND t.type = 'table' AND m.name NOT LIKE 'sqlite_%'")) {
     const cols = q(`PRAGMA table_info(${name})`).map((c) => ({
       name: c.name, type: typeClass(c.type), notnull: !!(c.notnull || c.pk), pk: c.pk > 0,
     }));
