@@ -356,6 +356,10 @@ describe('a request through the pages', () => {
     assert.ok(fx.req, 'needs the request registered above');
     const page = await openPage(DESKTOP);
     await loginAs(page, server, 'hotline', { path: `/requests/${fx.req.id}` });
+    // The number to call: masked, shown in full for a while on request (audited).
+    assert.equal(await text(byTest(page, 'reporter-phone')), '138****8000');
+    await byTest(page, 'reporter-phone-reveal').click();
+    await byTest(page, 'reporter-phone').filter({ hasText: '13800138000' }).waitFor();
     await runAction(page, 'rate', async (dlg) => {
       await byTest(dlg, 'action-submit').click();
       await dlg.locator('.el-form-item.is-error').first().waitFor();

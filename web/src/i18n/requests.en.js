@@ -282,6 +282,8 @@ export default {
       actionDone: '"{action}" done',
       rework: 'Reworked {n} times',
       system: 'System',
+      revealPhone: 'Show number',
+      revealLeft: 'hidden in {n} s',
       extensionDays: 'Extended by {n} working days',
       mergedInto: 'Merged into {code}',
       noEvents: 'No events yet',

@@ -283,6 +283,8 @@ export default {
       actionDone: '“{action}”已完成',
       rework: '重办 {n} 次',
       system: '系统',
+      revealPhone: '查看号码',
+      revealLeft: '{n} 秒后隐藏',
       extensionDays: '延期 {n} 个工作日',
       mergedInto: '合并到 {code}',
       noEvents: '暂无办理记录',
