@@ -280,6 +280,32 @@ describe('a request through the pages', () => {
     await page.finish(EXPECTED);
   });
 
+  test('a dispatcher takes the same matter again: a click on the map picks the grid, the hint offers 合并到此', async () => {
+    assert.ok(fx.req, 'needs the request registered above');
+    const page = await openPage(DESKTOP);
+    await loginAs(page, server, 'district', { path: '/requests/intake' });
+    await page.locator('[data-field="category_id"] .linli-category-select').click();
+    await pickInTree(page, 'linli-category-popper', '门前堆物');
+    await byTest(page, 'intake-description').fill('朝阳门外大街 10 号门前又堆满了杂物');
+    const map = byTest(page, 'intake-map');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="intake-map"]')?.dataset.regions) > 0);
+    await map.scrollIntoViewIfNeeded();
+    const px = await map.evaluate((el, p) => el.linliChart.convertToPixel({ geoIndex: 0 }, p), [fx.grid.lng, fx.grid.lat]);
+    const box = await map.boundingBox();
+    await page.mouse.click(box.x + px[0], box.y + px[1]);
+    await page.locator('[data-field="area_id"]', { hasText: fx.grid.name }).waitFor();
+    assert.ok(Math.abs(Number(await byTest(page, 'intake-lng').locator('input').inputValue()) - fx.grid.lng) < 0.001);
+    // The open request in the same grid and category is offered.
+    const dup = page.locator('[data-testid="intake-duplicate"]', { hasText: fx.req.tracking_code });
+    await dup.waitFor();
+    await dup.locator('[data-testid="intake-merge"]').click();
+    await byTest(page, 'intake-merge-target').filter({ hasText: fx.req.tracking_code }).waitFor();
+    await shot(page, 'requests-intake-duplicate');
+    await byTest(page, 'intake-submit').click();
+    await byTest(page, 'intake-done').locator('[data-testid="request-state"][data-state="merged"]').waitFor();
+    await page.finish(EXPECTED);
+  });
+
   test('the community sees it in 我的待办 with a notification, and returns it (not theirs)', async () => {
     assert.ok(fx.req, 'needs the request registered above');
     const page = await openPage(DESKTOP);
