@@ -525,6 +525,14 @@ describe('H5: residents on a phone', () => {
     await byTest(page, 'h5-rate-done').waitFor();
     await page.locator('[data-testid="h5-track-state"][data-state="closed"]').waitFor();
     await shot(page, 'requests-h5-rated');
+    // The second locale: every word of the page in English.
+    await page.locator('.linli-h5-locale button').click();
+    await page.locator('.el-dropdown-menu__item:visible', { hasText: 'English' }).click();
+    await page.locator('[data-testid="h5-track-state"]', { hasText: 'Closed' }).waitFor();
+    assert.equal(await text(page.locator('.linli-h5-title')), 'Follow a request');
+    const steps = await byTest(page, 'h5-track-timeline').locator('.linli-h5-step').allInnerTexts();
+    assert.ok(steps.every((x) => !/[\u4e00-\u9fff]/.test(x)), `steps in English: ${steps.join(' / ')}`);
+    await shot(page, 'requests-h5-rated-en');
     // The request that went through the console shows closed, no rating form.
     if (fx.req) {
       await page.goto(`${server.url}/h5/track/${fx.req.tracking_code}`);

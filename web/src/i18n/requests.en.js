@@ -29,6 +29,7 @@ export default {
     },
   },
   requests: {
+    colon: ': ',
     overdue: 'Overdue',
     sources: {
       hotline: '12345 hotline',

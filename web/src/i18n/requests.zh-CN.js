@@ -30,6 +30,7 @@ export default {
     },
   },
   requests: {
+    colon: '：',
     overdue: '超期',
     sources: {
       hotline: '12345 热线',
