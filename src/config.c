@@ -32,6 +32,9 @@ const struct config_key config_keys[] = {
 	{"session_idle", "how long a session may sit idle: 30m, 90s, 1h; a plain number is minutes (default 30m)"},
 	{"session_hours", "hours a session lives at most (default 12)"},
 	{"public_requests_per_hour", "requests residents may submit from one address per hour on the public pages, 0 = no limit (default 30)"},
+	{"figure_weights", "the composite's weights of response, solve and satisfaction rates, summing to 1 (default 0.1,0.5,0.4)"},
+	{"satisfaction_weight_basic", "weight of a basically satisfied rating in the satisfaction rate, 0 to 1 (default 0.9)"},
+	{"league_min_rated", "rated requests a unit needs to be ranked in a league table (default 10)"},
 	{NULL, NULL},
 };
 
@@ -54,6 +57,11 @@ void config_defaults(struct config *c)
 	c->session_idle = 30 * 60;
 	c->session_hours = 12;
 	c->public_requests_per_hour = 30;
+	c->figure_weights[0] = 0.1;
+	c->figure_weights[1] = 0.5;
+	c->figure_weights[2] = 0.4;
+	c->satisfaction_weight_basic = 0.9;
+	c->league_min_rated = 10;
 }
 
 bool config_has_key(const char *key)
@@ -125,6 +133,38 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		return set_int(&c->session_hours, key, v, 1, 168, ei);
 	if (strcmp(key, "public_requests_per_hour") == 0)
 		return set_int(&c->public_requests_per_hour, key, v, 0, 1000000, ei);
+	if (strcmp(key, "figure_weights") == 0) {
+		/* three weights in [0, 1] adding up to 1, so the composite is a rate too */
+		double w[3];
+		char *end = NULL;
+		const char *p = v;
+		int n = 0;
+		for (; n < 3; n++) {
+			errno = 0;
+			w[n] = strtod(p, &end);
+			if (errno || end == p || !(w[n] >= 0 && w[n] <= 1))
+				break;
+			p = end;
+			if (n < 2 && *p++ != ',')
+				break;
+		}
+		if (n != 3 || *end != '\0' || w[0] + w[1] + w[2] < 0.999 || w[0] + w[1] + w[2] > 1.001)
+			return err_set(ei, ERR_INVALID, key,
+			               "figure_weights must be three weights 0..1 adding up to 1, like 0.1,0.5,0.4");
+		memcpy(c->figure_weights, w, sizeof w);
+		return ERR_OK;
+	}
+	if (strcmp(key, "satisfaction_weight_basic") == 0) {
+		char *end = NULL;
+		errno = 0;
+		double x = strtod(v, &end);
+		if (errno || end == v || *end != '\0' || !(x >= 0 && x <= 1))
+			return err_set(ei, ERR_INVALID, key, "satisfaction_weight_basic must be a number 0..1");
+		c->satisfaction_weight_basic = x;
+		return ERR_OK;
+	}
+	if (strcmp(key, "league_min_rated") == 0)
+		return set_int(&c->league_min_rated, key, v, 0, 1000000, ei);
 	if (strcmp(key, "rate_limit") == 0)
 		return set_int(&c->rate_limit, key, v, 0, 1000000, ei);
 	if (strcmp(key, "log_level") == 0) {

@@ -29,6 +29,9 @@ struct config {
 	int session_idle;       /* seconds a session may sit idle ("30m", "90s"; a plain number is minutes) */
 	int session_hours;      /* hours a session lives at most */
 	int public_requests_per_hour; /* resident submissions per client address per hour; 0 = no limit */
+	double figure_weights[3];     /* the composite's weights of response, solve, satisfaction (sum 1) */
+	double satisfaction_weight_basic; /* a basically_satisfied rating's weight in satisfaction */
+	int league_min_rated;         /* rated requests a unit needs to be ranked in a league table */
 };
 
 struct config_key {

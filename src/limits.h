@@ -31,6 +31,7 @@
 
 /* Domain */
 #define LIMIT_CALENDAR_RANGE_DAYS 400        /* one calendar listing */
+#define LIMIT_FIGURE_RANGE_DAYS 400          /* the period of one figures call */
 #define LIMIT_DEADLINE_HOURS    2000
 #define LIMIT_DEADLINE_DAYS     366
 #define LIMIT_PHOTO_BYTES       (10 * 1024 * 1024) /* one uploaded photo: 413 past it */
