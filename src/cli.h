@@ -62,6 +62,7 @@ void cli_actor(struct actor *a, struct identity *id);
 int cmd_user(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_audit_verify(int argc, char **argv);
+int cmd_rollup_verify(int argc, char **argv); /* cli_figures.c */
 int cmd_import(int argc, char **argv); /* cli_registers.c */
 int cmd_export(int argc, char **argv);
 /* Creates the demo users (init --demo). */

@@ -50,6 +50,8 @@ static const struct command commands[] = {
 	 "Export a register (or an area's part of it) to Excel, masked."},
 	{"audit-verify", cmd_audit_verify, "linli audit-verify [--db URL]",
 	 "Walk the audit hash chain and report the first broken link."},
+	{"rollup-verify", cmd_rollup_verify, "linli rollup-verify [--db URL]",
+	 "Recompute the figures' roll-ups from the request events and print every counter that differs (exit 1)."},
 	{"gen", cmd_gen,
 	 "linli gen --scale city|district [--districts N] [--people N] [--seed N] [--today D] [--db URL]",
 	 "Generate synthetic registers for benchmarks (city: 10 districts of about a million people)."},
