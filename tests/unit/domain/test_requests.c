@@ -10,6 +10,7 @@
  * random sequence of actions. */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1204,6 +1205,59 @@ static void test_scheduler_thread(void **state)
 	request_scheduler_stop(NULL);
 }
 
+struct sweeper {
+	struct env *e;
+	int64_t now;
+	int done;
+	enum err rc;
+};
+
+static void *sweep_thread(void *arg)
+{
+	struct sweeper *w = arg;
+	struct errinfo ei;
+	w->rc = requests_sweep(&w->e->app, w->now, &w->done, &ei);
+	return NULL;
+}
+
+/* Several schedulers at once (several processes on PostgreSQL): each
+ * overdue request gets its event once. */
+static void test_sweep_concurrent(void **state)
+{
+	struct env *e = *state;
+	enum { N = 6, T = 3 };
+	int64_t ids[N], due = 0;
+	for (int i = 0; i < N; i++) {
+		ids[i] = intake(e, &e->hotline, e->cat_env, e->grid, "并发督办", ERR_OK);
+		ACT(e, &e->hotline, ids[i], RA_ACCEPT, NULL, ERR_OK, NULL);
+		int64_t d = store_time_parse(row_of(e, ids[i])->due_at);
+		if (d > due)
+			due = d;
+	}
+	struct sweeper w[T];
+	pthread_t th[T];
+	for (int i = 0; i < T; i++) {
+		w[i] = (struct sweeper){.e = e, .now = due + 60};
+		assert_int_equal(pthread_create(&th[i], NULL, sweep_thread, &w[i]), 0);
+	}
+	int changed = 0;
+	for (int i = 0; i < T; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].rc, ERR_OK);
+		changed += w[i].done;
+	}
+	assert_int_equal(changed, N);
+	for (int i = 0; i < N; i++) {
+		struct ev_list *ev = events_of(e, ids[i]);
+		int overdue = 0;
+		for (int k = 0; k < ev->n; k++)
+			overdue += strcmp(ev->action[k], "overdue") == 0;
+		assert_int_equal(overdue, 1);
+		assert_int_equal(row_of(e, ids[i])->supervision, 1);
+	}
+	assert_int_equal(rolled(e, false, e->district, RC_OVERDUE), N);
+}
+
 int main(void)
 {
 	fx_print_backend("test_requests");
@@ -1219,6 +1273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rollups_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_area_move, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheduler_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_concurrent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
