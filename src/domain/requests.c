@@ -1937,7 +1937,7 @@ static enum err notify_after(struct store_conn *c, struct act_ctx *x, enum rq_st
 		return tell_owner(c, r, "extension", text, ei);
 	case RA_REWORK:
 		snprintf(text, sizeof text, "诉求 %s 核查未通过,请返工(第 %d 次)", code, r->rework_count);
-		return tell_owner(c, r, "returned", text, ei);
+		return tell_owner(c, r, "rework", text, ei);
 	case RA_SUPERVISE:
 		snprintf(text, sizeof text, "诉求 %s 被%s", code,
 		         r->supervision >= 3 ? "通报" : r->supervision == 2 ? "督办" : "催办");
