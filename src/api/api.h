@@ -17,6 +17,7 @@ extern const struct route io_routes[];   /* imports.c: CSV imports, xlsx exports
 extern const struct route category_routes[]; /* categories.c: categories, dispatch rules */
 extern const struct route notification_routes[]; /* notifications.c: the inbox */
 extern const struct route photo_routes[]; /* photos.c: uploads */
+extern const struct route figure_routes[]; /* figures.c: the request figures */
 /* Every table as one array, built on the first call (main.c, before threads). */
 const struct route *api_routes(int *count);
 

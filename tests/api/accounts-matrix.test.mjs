@@ -407,6 +407,19 @@ const REQUESTS = {
   'POST /api/v1/notifications/{id}/read': () => ({ path: '/api/v1/notifications/999999/read', ok: 404 }),
   'POST /api/v1/notifications/read-all': () => ({ path: '/api/v1/notifications/read-all', ok: 200 }),
 
+  // --- figures (the matrix's community: inside every figure.read holder's scope) ---
+  'GET /api/v1/figures': () => ({ path: `/api/v1/figures?area=${fx.community}&from=${TODAY}&to=${TODAY}`, ok: 200 }),
+  'GET /api/v1/figures/league': () => ({
+    path: `/api/v1/figures/league?area=${fx.community}&level=grid&from=${TODAY}&to=${TODAY}`, ok: 200,
+  }),
+  'GET /api/v1/figures/trend': () => ({ path: `/api/v1/figures/trend?area=${fx.community}&from=${TODAY}&to=${TODAY}`, ok: 200 }),
+  'GET /api/v1/figures/by-category': () => ({
+    path: `/api/v1/figures/by-category?area=${fx.community}&from=${TODAY}&to=${TODAY}`, ok: 200,
+  }),
+  'GET /api/v1/figures/map': () => ({
+    path: `/api/v1/figures/map?area=${fx.community}&level=grid&figure=received&from=${TODAY}&to=${TODAY}`, ok: 200,
+  }),
+
   'DELETE /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
 };
 const ORDER = Object.keys(REQUESTS);
