@@ -50,7 +50,8 @@ int cmd_rollup_verify(int argc, char **argv)
 		if (v.differences == 0)
 			printf("no differences\n");
 		else
-			printf("%lld counter%s differ\n", (long long)v.differences, v.differences == 1 ? "" : "s");
+			printf("%lld counter%s\n", (long long)v.differences,
+			       v.differences == 1 ? " differs" : "s differ");
 		rc = v.differences > 0 ? 1 : 0;
 	}
 	store_close(app.store);
