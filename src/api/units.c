@@ -140,6 +140,19 @@ static void api_units_list(struct req *r)
 	reply_page(r, items, total, page, size);
 }
 
+static void api_departments(struct req *r)
+{
+	struct actor a;
+	req_actor(r, &a);
+	json_t *items = json_array();
+	if (departments_for_requests(req_app(r), &a, add_unit, items, req_errinfo(r)) != ERR_OK) {
+		json_decref(items);
+		reply_fail(r);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 static void api_units_get(struct req *r)
 {
 	struct actor a;
@@ -359,6 +372,10 @@ static void api_jc_delete(struct req *r)
 }
 
 const struct route unit_routes[] = {
+	{HTTP_GET, "/api/v1/departments", api_departments, "request.handle", NULL, NULL, NULL,
+	 "Departments the caller may dispatch, escalate or whistle to: those of the district, street"
+	 " and community of the caller's scopes, inside them, or serving an area inside them"
+	 " (at most 500)"},
 	{HTTP_GET, "/api/v1/units", api_units_list, "unit.read", NULL, units_query, NULL,
 	 "Units whose area lies in an area (default: the caller's scope), paged, with the total"},
 	{HTTP_POST, "/api/v1/units", api_units_create, "unit.manage", NULL, NULL, unit_create_body,

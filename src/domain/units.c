@@ -271,6 +271,34 @@ enum err units_list(struct app *app, const struct actor *a, const struct unit_li
 	return units_read(app, a, object, list_fn, &x, ei);
 }
 
+struct departments_ctx {
+	const struct actor *a;
+	unit_fn fn;
+	void *ctx;
+};
+
+static enum err departments_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct departments_ctx *x = arg;
+	const struct identity *id = x->a->who;
+	return store_departments_for(c, (const char(*)[SCOPE_MAX + 1])id->scopes, id->nscopes, 500,
+	                             x->fn, x->ctx, ei);
+}
+
+enum err departments_for_requests(struct app *app, const struct actor *a, unit_fn fn, void *ctx,
+                                  struct errinfo *ei)
+{
+	if (a->who == NULL ||
+	    (!identity_has(a->who, "request.dispatch") && !identity_has(a->who, "request.handle"))) {
+		err_set(ei, ERR_FORBIDDEN, NULL, "listing departments for request work needs "
+		                                 "request.dispatch or request.handle");
+		area_denied(app, a, "unit:departments", ei);
+		return ERR_FORBIDDEN;
+	}
+	struct departments_ctx x = {a, fn, ctx};
+	return store_read(app->store, departments_fn, &x, ei);
+}
+
 static enum err get_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct read_ctx *x = arg;

@@ -78,6 +78,12 @@ struct unit_list_query {
 enum err units_list(struct app *app, const struct actor *a, const struct unit_list_query *q,
                     unit_fn fn, void *ctx, int64_t *total, struct errinfo *ei);
 
+/* The departments the caller may dispatch, escalate or whistle to (see
+ * store_departments_for), for holders of request.dispatch or request.handle:
+ * at most 500. */
+enum err departments_for_requests(struct app *app, const struct actor *a, unit_fn fn, void *ctx,
+                                  struct errinfo *ei);
+
 struct unit_detail {
 	struct unit_row unit;
 	json_t *contacts; /* array of unit_contact_json */

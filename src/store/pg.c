@@ -18,7 +18,8 @@
 #include "util/strbuf.h"
 
 #define PG_RETRIES 5
-#define PG_PARAMS_MAX 64
+#define PG_PARAMS_MAX 4096 /* a sanity bound; more than 64 go on the heap */
+#define PG_PARAMS_STACK 64
 
 struct pg_stmt {
 	struct cached_stmt c; /* first: the cache's view of it */
@@ -306,15 +307,33 @@ static enum err pg_query(struct store_conn *bc, const char *sql, const struct st
 	/* Every parameter goes as NUL-terminated text; the server infers types
 	 * from the SQL. Text values are copied into one scratch block because
 	 * a store_val's text need not be NUL-terminated. */
-	const char *values[PG_PARAMS_MAX];
-	char nums[PG_PARAMS_MAX][32];
+	const char *values_stack[PG_PARAMS_STACK];
+	char nums_stack[PG_PARAMS_STACK][32];
+	const char **values = values_stack;
+	char (*nums)[32] = nums_stack;
+	if (nparams > PG_PARAMS_STACK) {
+		values = malloc((size_t)nparams * sizeof *values);
+		nums = malloc((size_t)nparams * sizeof *nums);
+		if (values == NULL || nums == NULL) {
+			free(values);
+			free(nums);
+			store_pg_ops.done(&s->c.base);
+			return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+		}
+	}
 	size_t textlen = 0;
 	for (int i = 0; i < nparams; i++)
 		if (params[i].type == STORE_TEXT)
 			textlen += params[i].len + 1;
 	char *scratch = textlen ? malloc(textlen) : NULL, *w = scratch;
-	if (textlen && scratch == NULL)
+	if (textlen && scratch == NULL) {
+		if (values != values_stack) {
+			free(values);
+			free(nums);
+		}
+		store_pg_ops.done(&s->c.base);
 		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	}
 	for (int i = 0; i < nparams; i++) {
 		switch (params[i].type) {
 		case STORE_INT:
@@ -339,6 +358,10 @@ static enum err pg_query(struct store_conn *bc, const char *sql, const struct st
 	PQclear(s->res);
 	s->res = PQexecPrepared(c->pg, s->name, nparams, values, NULL, NULL, 0);
 	free(scratch);
+	if (values != values_stack) {
+		free(values);
+		free(nums);
+	}
 	ExecStatusType st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		enum err e = fail_res(c, s->res, ei, "query");

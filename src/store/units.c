@@ -200,6 +200,76 @@ out:
 	return rc;
 }
 
+enum err store_departments_for(struct store_conn *c, const char (*scopes)[SCOPE_MAX + 1], int n,
+                               int limit, unit_fn fn, void *ctx, struct errinfo *ei)
+{
+	/* Per area scope: 3 prefixes + 2 range ends + 2 for the served areas. */
+	enum { PER_SCOPE = 7 };
+	struct store_val p[IDENTITY_SCOPES_MAX * PER_SCOPE + 1];
+	char pre[IDENTITY_SCOPES_MAX][3][SCOPE_MAX + 1], hi[IDENTITY_SCOPES_MAX][SCOPE_MAX + 2];
+	int np = 0, terms = 0;
+	struct strbuf sql;
+	strbuf_init(&sql, 8192);
+	strbuf_adds(&sql, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.kind = 'department' AND (1 = 0");
+	for (int i = 0; i < n && i < IDENTITY_SCOPES_MAX; i++) {
+		const char *s = scopes[i];
+		if (strcmp(s, "*") == 0) {
+			strbuf_adds(&sql, " OR 1 = 1");
+			terms++;
+			continue;
+		}
+		if (strncmp(s, "unit:", 5) == 0) {
+			strbuf_adds(&sql, " OR u.id = ?");
+			p[np++] = SV_INT(strtoll(s + 5, NULL, 10));
+			terms++;
+			continue;
+		}
+		/* the district's, the street's and the community's own departments */
+		static const size_t lens[] = {6, 9, 12};
+		strbuf_adds(&sql, " OR u.area_code IN (");
+		for (int k = 0; k < 3; k++) {
+			size_t len = strlen(s) < lens[k] ? strlen(s) : lens[k];
+			memcpy(pre[i][k], s, len);
+			pre[i][k][len] = '\0';
+			strbuf_adds(&sql, k ? ", ?" : "?");
+			p[np++] = SV_TEXT(pre[i][k]);
+		}
+		snprintf(hi[i], sizeof hi[i], "%s:", s);
+		strbuf_adds(&sql, ") OR (u.area_code >= ? AND u.area_code < ?)"
+		                  " OR EXISTS (SELECT 1 FROM department_area d JOIN area da ON da.id = d.area_id"
+		                  " WHERE d.unit_id = u.id AND da.code >= ? AND da.code < ?)");
+		p[np++] = SV_TEXT(s);
+		p[np++] = SV_TEXT(hi[i]);
+		p[np++] = SV_TEXT(s);
+		p[np++] = SV_TEXT(hi[i]);
+		terms++;
+	}
+	strbuf_adds(&sql, ") ORDER BY u.area_code, u.name LIMIT ?");
+	p[np++] = SV_INT(limit);
+	enum err rc = ERR_OK;
+	struct store_stmt *st = NULL;
+	if (terms == 0)
+		goto out; /* no scope: nothing */
+	if (sql.overflow) {
+		rc = err_set(ei, ERR_INTERNAL, NULL, "query too long");
+		goto out;
+	}
+	if ((rc = store_query(c, sql.buf, p, np, &st, ei)) != ERR_OK)
+		goto out;
+	int r;
+	struct unit_row u;
+	while ((r = store_next(st)) == 1) {
+		unit_from_row(st, &u);
+		fn(ctx, &u);
+	}
+	store_done(st);
+	if (r < 0)
+		rc = step_error(r, ei, "listing departments");
+out:
+	strbuf_free(&sql);
+	return rc;
+}
+
 enum err store_unit_insert(struct store_conn *c, struct unit_row *u, struct errinfo *ei)
 {
 	clock_now_iso(u->created_at);

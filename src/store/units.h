@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "store/areas.h"
+#include "auth/identity.h"
 #include "store/store.h"
 
 #define UNIT_NAME_MAX 64      /* characters */
@@ -55,6 +56,12 @@ typedef void (*unit_fn)(void *ctx, const struct unit_row *u);
 enum err store_unit_list(struct store_conn *c, const struct unit_filter *f, unit_fn fn, void *ctx,
                          int64_t *total, struct errinfo *ei);
 /* Sets id, created_at and updated_at. */
+/* The departments an office covering `scopes` may send work to or summon:
+ * those registered at the district, street or community of a scope, or
+ * inside it, or serving an area inside it; "*" gives all; "unit:N" gives
+ * department N. At most `limit`, by area code and name. */
+enum err store_departments_for(struct store_conn *c, const char (*scopes)[SCOPE_MAX + 1], int n,
+                               int limit, unit_fn fn, void *ctx, struct errinfo *ei);
 enum err store_unit_insert(struct store_conn *c, struct unit_row *u, struct errinfo *ei);
 /* Writes kind, name, credit_code, area_id, area_code, address, updated_at. */
 enum err store_unit_update(struct store_conn *c, struct unit_row *u, struct errinfo *ei);

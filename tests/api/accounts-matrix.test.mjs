@@ -236,6 +236,7 @@ const REQUESTS = {
     path: '/api/v1/units', ok: 201, body: { kind: 'enterprise', name: `矩阵单位 ${c.who}`, area_id: fx.community },
     after: (res) => { c.unit = res.body.id; },
   }),
+  'GET /api/v1/departments': () => ({ path: '/api/v1/departments', ok: 200 }),
   'GET /api/v1/units/{id}': () => ({ path: `/api/v1/units/${fx.unit}`, ok: 200 }),
   'PATCH /api/v1/units/{id}': (c) => ({
     path: `/api/v1/units/${c.unit || fx.unit}`, ok: 200, body: { address: `矩阵路 ${c.who}` },
