@@ -1862,7 +1862,7 @@ struct ins {
  * parameters a statement). */
 static int rows_per_statement(struct store *st, int ncols)
 {
-	return strcmp(store_backend(st), "postgres") == 0 ? 64 / ncols : 1;
+	return strcmp(store_backend(st), "postgres") == 0 ? 1024 / ncols : 1; /* PostgreSQL: one round trip per ~1,000 values */
 }
 
 static enum err ins_open(struct ins *b, struct store_conn *c, struct store *st, const char *head,
