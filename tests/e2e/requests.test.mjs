@@ -413,21 +413,21 @@ describe('a request through the pages', () => {
 });
 
 describe('社区吹哨、部门报到', () => {
-  test('the street office summons departments: one lead, one co-handler, each with a part', async () => {
-    // A street's matter (违规广告: the class's default is the street office), registered and accepted over HTTP.
+  test('the community whistles: a district department leads, the street team co-handles, each with a part', async () => {
+    // A community's matter (垃圾堆放: its class's default is the community office), registered and accepted over HTTP.
     const hotline = await session('hotline');
     const cats = (await hotline.get('/categories')).body.items;
-    const ads = cats.find((c) => c.name === '违规广告');
-    assert.ok(ads, 'the demo taxonomy has 违规广告');
+    const litter = cats.find((c) => c.name === '垃圾堆放');
+    assert.ok(litter, 'the demo taxonomy has 垃圾堆放');
     const created = await hotline.post('/requests', {
-      source: 'hotline', kind: 'report', category_id: ads.id, title: '建外大街灯杆上私挂横幅', area_id: fx.grid.id,
+      source: 'hotline', kind: 'complaint', category_id: litter.id, title: '小区东门外建筑垃圾堆积', area_id: fx.grid.id,
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const r = await act(hotline, created.body.id, 'accept');
-    assert.equal(r.owner_level, 'street', JSON.stringify(r));
+    assert.equal(r.owner_area_id, fx.community.id, JSON.stringify(r));
 
     const page = await openPage(DESKTOP);
-    await loginAs(page, server, 'street', { path: `/requests/${r.id}` });
+    await loginAs(page, server, 'community', { path: `/requests/${r.id}` });
     await runAction(page, 'acknowledge', null, 'handling');
     assert.ok((await actions(page)).includes('whistle'));
     await runAction(page, 'whistle', async (dlg) => {
@@ -440,18 +440,18 @@ describe('社区吹哨、部门报到', () => {
         await option.click();
         await page.locator('.el-select__popper:visible').waitFor({ state: 'hidden' });
       };
-      await pickUnit(rows.nth(0), '综合行政执法队');
-      await rows.nth(0).locator('.linli-party-part input').fill('拆除横幅');
+      await pickUnit(rows.nth(0), '城市管理委员会');
+      await rows.nth(0).locator('.linli-party-part input').fill('调派清运车辆');
       await byTest(dlg, 'action-parties').getByRole('button', { name: '添加部门' }).click();
-      await pickUnit(rows.nth(1), '市场监管所');
-      await rows.nth(1).locator('.linli-party-part input').fill('查处发布单位');
+      await pickUnit(rows.nth(1), '建外街道综合行政执法队');
+      await rows.nth(1).locator('.linli-party-part input').fill('查处倾倒人');
     }, 'handling');
     await page.getByRole('tab', { name: /吹哨报到/ }).click();
     const parties = byTest(page, 'request-parties').locator('.el-table__body .el-table__row');
     await parties.nth(1).waitFor();
     const texts = await parties.allInnerTexts();
-    assert.ok(texts.some((x) => /综合行政执法队/.test(x) && /主办/.test(x) && /拆除横幅/.test(x)), texts.join(' / '));
-    assert.ok(texts.some((x) => /市场监管所/.test(x) && /协办/.test(x)), texts.join(' / '));
+    assert.ok(texts.some((x) => /城市管理委员会/.test(x) && /主办/.test(x) && /调派清运车辆/.test(x)), texts.join(' / '));
+    assert.ok(texts.some((x) => /综合行政执法队/.test(x) && /协办/.test(x) && /查处倾倒人/.test(x)), texts.join(' / '));
     await shot(page, 'requests-whistle');
     await page.finish(EXPECTED);
   });

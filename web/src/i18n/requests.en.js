@@ -316,6 +316,7 @@ export default {
       ownerUnit: 'Department',
       ownerAreaPh: 'The grid, community, street or district',
       ownerUnitPh: 'Pick a department',
+      departmentsFailed: 'Departments could not be loaded',
       escalateUnit: 'City department',
       escalateUnitPh: 'Optional: the category\'s department by default',
       parties: 'Departments summoned',

@@ -317,6 +317,7 @@ export default {
       ownerUnit: '职能部门',
       ownerAreaPh: '选择承办的网格、社区、街道或区',
       ownerUnitPh: '选择职能部门',
+      departmentsFailed: '职能部门加载失败',
       escalateUnit: '上报到市级部门',
       escalateUnitPh: '可选，默认为该分类的职能部门',
       parties: '召集部门',
