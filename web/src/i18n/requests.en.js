@@ -19,6 +19,7 @@ export default {
     intakeTitle: 'Hotline intake',
     intakeText: 'Register a caller\'s request while on the call, keyboard only; it is accepted and dispatched by the rules at once.',
     allInQueue: 'Show all',
+    register: 'Register a request',
     queueEmpty: {
       mine: 'Nothing in your queue',
       to_dispatch: 'Nothing to dispatch',

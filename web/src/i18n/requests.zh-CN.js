@@ -20,6 +20,7 @@ export default {
     intakeTitle: '热线受理',
     intakeText: '接听来电后立即登记诉求，全程可只用键盘操作；登记后自动受理并按派单规则派发。',
     allInQueue: '查看全部',
+    register: '登记诉求',
     queueEmpty: {
       mine: '暂无待办诉求',
       to_dispatch: '暂无待派单诉求',
