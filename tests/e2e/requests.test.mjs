@@ -457,6 +457,35 @@ describe('社区吹哨、部门报到', () => {
   });
 });
 
+describe('two people at once', () => {
+  test('an action on a request someone changed meanwhile is refused (409) and goes through once the page has caught up', async () => {
+    const hotline = await session('hotline');
+    const litter = (await hotline.get('/categories')).body.items.find((c) => c.name === '垃圾堆放');
+    const created = await hotline.post('/requests', { source: 'walk_in', kind: 'help', category_id: litter.id, title: '楼下垃圾桶满溢', area_id: fx.grid.id });
+    assert.equal(created.status, 201);
+    await act(hotline, created.body.id, 'accept');
+    const page = await openPage(DESKTOP);
+    await loginAs(page, server, 'community', { path: `/requests/${created.body.id}` });
+    assert.ok((await actions(page)).includes('acknowledge'));
+    // Meanwhile a colleague adds a note: the version the page holds is old.
+    const colleague = await session('street');
+    assert.equal((await colleague.post(`/requests/${created.body.id}/actions/comment`, { note: '请尽快处理' })).status, 200);
+    await byTest(page, 'action-acknowledge').click();
+    const dlg = page.locator('[data-testid="action-dialog"][data-action="acknowledge"]');
+    await dlg.waitFor();
+    await byTest(dlg, 'action-note').fill('已安排保洁员');
+    await byTest(dlg, 'action-submit').click();
+    await byTest(dlg, 'form-error').waitFor();
+    assert.match(await text(byTest(dlg, 'form-error')), /数据已被他人修改/);
+    // The page fetched the request again: the same dialog now goes through.
+    await page.locator('[data-testid="request-event"][data-action="comment"]').waitFor({ state: 'attached' });
+    await byTest(dlg, 'action-submit').click();
+    await dlg.waitFor({ state: 'hidden' });
+    await page.locator('[data-testid="request-page"] [data-testid="request-state"][data-state="handling"]').waitFor();
+    await page.finish([FAILED_401, /status of 409/]);
+  });
+});
+
 describe('数据驾驶舱', () => {
   test('the district sees the figure cards, charts, grid map and league; full screen for a wall', async () => {
     const page = await openPage(DESKTOP);
