@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "demo/categories.h"
 #include "demo/registers.h"
+#include "demo/requests.h"
 #include "util/worktime.h"
 
 static void summary(const char *what, const struct demo_stats *s)
@@ -47,14 +48,16 @@ int demo_cli_load(struct app *app)
 	enum err rc = demo_registers(app, &o, &s, &ei);
 	if (rc == ERR_CONFLICT && strcmp(ei.field, "district") == 0) {
 		printf("demo registers: present already (%s)\n", ei.message);
-		return demo_categories_load(app); /* an older database gets them too */
+		/* an older database gets them too */
+		rc = demo_categories_load(app) != 0 ? ERR_INTERNAL : ERR_OK;
+		return rc == ERR_OK ? demo_requests_load(app) : 1;
 	}
 	if (rc != ERR_OK) {
 		fprintf(stderr, "linli: demo registers: %s\n", ei.message);
 		return 1;
 	}
 	summary("demo registers", &s);
-	return demo_categories_load(app);
+	return demo_categories_load(app) != 0 ? 1 : demo_requests_load(app);
 }
 
 static void progress(void *ctx, int district, const struct demo_stats *s)

@@ -1,0 +1,44 @@
+/* The demo's request history (接诉即办): about a year of requests in the
+ * demo district 110105 ending now, driven through the real lifecycle
+ * (domain/requests.h) with back-dated times (util/clock.h clock_pin), so
+ * the rows, events, notifications and roll-ups are exactly what the
+ * server would have written. */
+#ifndef LINLI_DEMO_REQUESTS_H
+#define LINLI_DEMO_REQUESTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct app;
+
+struct demo_request_options {
+	uint64_t seed;
+	int days;              /* how many days back from today */
+	double seed_per_day;   /* street 110105001's requests a day (seed 001: about 70) */
+	int other_min, other_max; /* the other streets' a day, drawn per street; 0 0: none */
+	int64_t now;           /* the history ends here (Unix seconds; 0: the clock) */
+};
+
+struct demo_request_stats {
+	int64_t requests, actions, failed; /* failed: actions the domain refused (a bug if > 0) */
+	int64_t open, overdue;
+	double seconds;
+};
+
+/* The full demo (365 days, ~70 a day for the seed street, 10–30 for the
+ * others) or, small, the last 14 days of the seed street only. */
+void demo_request_options_default(struct demo_request_options *o, bool small);
+
+/* Writes the history unless the database holds a request already (then
+ * *out is zeroed and ERR_OK). Needs the demo registers and categories.
+ * Not to be called while serving: it pins the clock. */
+enum err demo_requests(struct app *app, const struct demo_request_options *o,
+                       struct demo_request_stats *out, struct errinfo *ei);
+
+/* init --demo: demo_requests with a summary line (LINLI_DEMO_SCALE=small:
+ * the small history); 0 or 1. */
+int demo_requests_load(struct app *app);
+
+#endif
