@@ -26,7 +26,6 @@
 
 #define DISTRICT "110105"
 #define SEED_STREET "110105001"
-#define LOCAL_OFFSET (8 * 3600) /* the district's zone, UTC+8 */
 #define MAX_GRIDS 4096
 #define MAX_CATS 256
 #define MAX_STREETS 64
@@ -251,6 +250,15 @@ static void handle(struct life *L, const struct world *w, const struct grid *g)
 			return;
 	}
 	in = (struct action_input){.solved = -1};
+	/* the community passes most small matters on to the grid's worker */
+	if (L->owner_unit == 0 && strcmp(L->owner_level, "community") == 0 &&
+	    demo_rng_chance(r, 0.6)) {
+		in.owner_area_id = g->id;
+		in.note = "由网格员就近处置";
+		if (!act(L, mins(r, 5, 40), RA_REDISPATCH, &in))
+			return;
+		in = (struct action_input){.solved = -1};
+	}
 	if (demo_rng_chance(r, 0.02)) { /* not ours: returned, approved, sent elsewhere */
 		in.reason = "not_our_area";
 		in.note = "经核实不属于本辖区，申请退单";
@@ -417,7 +425,7 @@ struct day_ctx {
 	const struct actor *a;
 	const struct world *w;
 	int s;
-	int64_t day, now;
+	int64_t day, now, offset; /* offset: the district's zone (office hours' tz), seconds */
 	double per_day;
 	struct demo_rng *r;
 	struct demo_request_stats *st;
@@ -435,7 +443,7 @@ static enum err day_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	for (int i = 0; i < n; i++) {
 		/* local 07:00–22:00, busiest mid-morning */
 		double u = (demo_rng_real(r) + demo_rng_real(r)) / 2;
-		int64_t t = x->day * 86400 - LOCAL_OFFSET + 7 * 3600 + (int64_t)(u * 15 * 3600);
+		int64_t t = x->day * 86400 - x->offset + 7 * 3600 + (int64_t)(u * 15 * 3600);
 		const struct grid *g = &w->grids[w->street[x->s].first +
 		                                 demo_rng_int(r, 0, w->street[x->s].n - 1)];
 		if (t > x->now - 60)
@@ -479,7 +487,8 @@ enum err demo_requests(struct app *app, const struct demo_request_options *o,
 	struct actor a;
 	cli_actor(&a, &cli);
 	int64_t now = o->now > 0 ? o->now : clock_now();
-	int64_t today = (now + LOCAL_OFFSET) / 86400; /* the local day number */
+	int64_t offset = (int64_t)app->office.tz_offset_min * 60;
+	int64_t today = (now + offset) / 86400; /* the local day number */
 	for (int s = 0; s < w->nstreets; s++) {
 		if (w->street[s].n == 0)
 			continue;
@@ -491,7 +500,7 @@ enum err demo_requests(struct app *app, const struct demo_request_options *o,
 		if (per_day <= 0)
 			continue;
 		for (int64_t day = today - o->days + 1; day <= today; day++) {
-			struct day_ctx x = {.app = app, .a = &a, .w = w, .s = s, .day = day, .now = now,
+			struct day_ctx x = {.app = app, .a = &a, .w = w, .s = s, .day = day, .now = now, .offset = offset,
 			                    .per_day = per_day, .r = &r, .st = out};
 			struct demo_request_stats before = *out;
 			if ((rc = store_write(app->store, day_fn, &x, ei)) != ERR_OK) {
