@@ -196,7 +196,9 @@ static bool act(struct life *L, int64_t delay, enum rq_action action, const stru
 	clock_pin(L->t);
 	enum err rc = requests_act_in(L->c, L->app, &L->as, L->id, action, in ? in : &none, &res, L->ei);
 	clock_pin(0);
-	if (rc == ERR_OK)
+	/* only these change the owner or the deadline the generator looks at */
+	if (rc == ERR_OK && (action == RA_ACCEPT || action == RA_DISPATCH || action == RA_REDISPATCH ||
+	                     action == RA_ESCALATE || action == RA_ACKNOWLEDGE || action == RA_RESUME))
 		rc = refresh(L, L->w);
 	if (rc != ERR_OK) {
 		L->st->failed++;
@@ -251,10 +253,11 @@ static void handle(struct life *L, const struct world *w, const struct grid *g)
 	}
 	in = (struct action_input){.solved = -1};
 	/* the community passes most small matters on to the grid's worker */
-	if (L->owner_unit == 0 && strcmp(L->owner_level, "community") == 0 &&
-	    demo_rng_chance(r, 0.6)) {
-		in.owner_area_id = g->id;
-		in.note = "由网格员就近处置";
+	bool community = strcmp(L->owner_level, "community") == 0;
+	if (L->owner_unit == 0 && (community || strcmp(L->owner_level, "street") == 0) &&
+	    demo_rng_chance(r, community ? 0.6 : 0.4)) {
+		in.owner_area_id = community ? g->id : g->community;
+		in.note = community ? "由网格员就近处置" : "由社区先行处置";
 		if (!act(L, mins(r, 5, 40), RA_REDISPATCH, &in))
 			return;
 		in = (struct action_input){.solved = -1};
@@ -308,7 +311,8 @@ static void handle(struct life *L, const struct world *w, const struct grid *g)
 	}
 	int64_t ask = mins(r, 60, 600);
 	/* 延期: asked before the deadline only */
-	if (demo_rng_chance(r, 0.03) && store_time_parse(L->row->due_at) > L->t + ask + 60) {
+	/* 缓办 leaves the close rate's denominator: rare, or the rate passes 100% */
+	if (demo_rng_chance(r, 0.005) && store_time_parse(L->row->due_at) > L->t + ask + 60) {
 		in = (struct action_input){.solved = -1, .days = demo_rng_int(r, 2, 5),
 		                           .reason = "需协调产权单位，申请延期"};
 		if (!act(L, ask, RA_REQUEST_EXTENSION, &in) ||
@@ -316,9 +320,13 @@ static void handle(struct life *L, const struct world *w, const struct grid *g)
 			return;
 	}
 	int reworks = demo_rng_chance(r, 0.03) ? (demo_rng_chance(r, 0.1) ? 3 : 1) : 0;
+	/* a few stall for days (pending works, an absent owner): late, or still
+	 * open and overdue when they are recent */
+	bool stalled = demo_rng_chance(r, 0.04);
 	for (int i = 0;; i++) {
 		in = (struct action_input){.solved = -1, .note = "已到现场处置完毕，已电话告知诉求人"};
-		if (!act(L, mins(r, 90, 60 * 30), RA_RESOLVE, &in))
+		int64_t took = stalled && i == 0 ? mins(r, 5 * 1440, 20 * 1440) : mins(r, 90, 60 * 30);
+		if (!act(L, took, RA_RESOLVE, &in))
 			return;
 		if (i < reworks) {
 			in = (struct action_input){.solved = -1, .note = "现场核查未处理到位，退回重办"};
@@ -459,10 +467,11 @@ void demo_request_options_default(struct demo_request_options *o, bool small)
 {
 	memset(o, 0, sizeof *o);
 	o->seed = 20261123;
-	o->days = small ? 14 : 365;
+	o->days = small ? 14 : 180;
 	o->seed_per_day = small ? 20 : 70;
 	o->other_min = small ? 0 : 10;
 	o->other_max = small ? 0 : 30;
+	o->other_days = small ? 0 : 14;
 }
 
 enum err demo_requests(struct app *app, const struct demo_request_options *o,
@@ -499,7 +508,8 @@ enum err demo_requests(struct app *app, const struct demo_request_options *o,
 		               : o->other_max > 0 ? demo_rng_int(&r, o->other_min, o->other_max) : 0;
 		if (per_day <= 0)
 			continue;
-		for (int64_t day = today - o->days + 1; day <= today; day++) {
+		int days = seed ? o->days : o->other_days < o->days ? o->other_days : o->days;
+		for (int64_t day = today - days + 1; day <= today; day++) {
 			struct day_ctx x = {.app = app, .a = &a, .w = w, .s = s, .day = day, .now = now, .offset = offset,
 			                    .per_day = per_day, .r = &r, .st = out};
 			struct demo_request_stats before = *out;
