@@ -253,14 +253,16 @@ static void *outside_cross_main(void *arg)
 {
 	struct outside *o = arg;
 	o->outside_rc = -1;
-	if (fx_pg_exec(o->pg, "BEGIN") != 0 ||
+	/* The backend whose deadlock_timeout passes first looks for the cycle
+	 * and aborts itself. Starting to wait later was not enough on a loaded
+	 * machine (CI once saw the outside one aborted): a 30 s timeout here
+	 * makes the callback's backend (1 s) the one aborted (40P01). */
+	if (fx_pg_exec(o->pg, "SET deadlock_timeout = '30s'") != 0 || fx_pg_exec(o->pg, "BEGIN") != 0 ||
 	    fx_pg_exec(o->pg, "UPDATE counter SET n = n + 10 WHERE id = 2") != 0) {
 		atomic_store(&o->holding, -1);
 		return NULL;
 	}
 	atomic_store(&o->holding, 1);
-	/* Start waiting well after the callback did, so the callback's backend
-	 * reaches deadlock_timeout first and is the one aborted (40P01). */
 	fx_sleep_ms(300);
 	if (fx_pg_exec(o->pg, "UPDATE counter SET n = n + 10 WHERE id = 1") == 0)
 		o->outside_rc = fx_pg_exec(o->pg, "COMMIT");
