@@ -235,6 +235,16 @@ static int cmd_serve(int argc, char **argv)
 	struct errinfo ei;
 	struct app app;
 	struct server *srv = NULL;
+	/* Signals are taken by sigwait on this thread only: block them before
+	 * any thread starts (the SQLite writer starts in cli_app_open) so every
+	 * thread inherits the mask. A SIGTERM that came before sigwait was
+	 * otherwise delivered to the writer thread, and killed the process. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	if ((rc = cli_app_open(&cfg, false, &app)) != 0)
 		return rc;
 	int version = 0;
@@ -255,14 +265,6 @@ static int cmd_serve(int argc, char **argv)
 	}
 	log_info("grid locator built", "\"ms\":%lld", (long long)((clock_mono_ns() - t0) / 1000000));
 
-	/* Signals are taken by sigwait on this thread only: block them before
-	 * any thread starts so every thread inherits the mask. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	struct server_options so = {.listen = cfg.listen, .web_root = cfg.web,
 	                            .threads = cfg.threads, .max_connections = cfg.max_connections,
