@@ -10,11 +10,6 @@
 
 #define COPY(dst, s, col) snprintf((dst), sizeof(dst), "%s", store_col_text((s), (col), NULL))
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
 /* --- users ------------------------------------------------------------------ */
 
 #define USER_COLS "id, login, display_name, phone_masked, password_hash, status, locked_until," \
@@ -51,7 +46,7 @@ static enum err user_grants_load(struct store_conn *c, struct user_row *u, struc
 			COPY(u->roles[u->nroles++], s, 0);
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading roles");
+		return store_step_error(r, ei, "reading roles");
 	rc = store_query(c, "SELECT scope FROM user_scope WHERE user_id = ? ORDER BY scope", p, 1, &s, ei);
 	if (rc != ERR_OK)
 		return rc;
@@ -60,26 +55,7 @@ static enum err user_grants_load(struct store_conn *c, struct user_row *u, struc
 		if (u->nscopes < IDENTITY_SCOPES_MAX)
 			COPY(u->scopes[u->nscopes++], s, 0);
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading scopes") : ERR_OK;
-}
-
-/* One row by one parameter into dst through fill; ERR_NOTFOUND (naming
- * what) when there is none. Serves every "get by key" below. */
-static enum err one_row(struct store_conn *c, const char *sql, struct store_val p,
-                        void (*fill)(struct store_stmt *s, void *dst), void *dst, const char *what,
-                        struct errinfo *ei)
-{
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, sql, &p, 1, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int r = store_next(s);
-	if (r == 1)
-		fill(s, dst);
-	store_done(s);
-	if (r < 0)
-		return err_set(ei, (enum err)-r, NULL, "reading a %s failed", what);
-	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such %s", what) : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading scopes") : ERR_OK;
 }
 
 static void fill_user(struct store_stmt *s, void *dst) { user_from_row(s, dst); }
@@ -87,7 +63,7 @@ static void fill_user(struct store_stmt *s, void *dst) { user_from_row(s, dst); 
 static enum err user_one(struct store_conn *c, const char *sql, struct store_val p,
                          struct user_row *u, struct errinfo *ei)
 {
-	enum err rc = one_row(c, sql, p, fill_user, u, "user", ei);
+	enum err rc = store_one_row(c, sql, &p, 1, fill_user, u, "user", ei);
 	return rc == ERR_OK ? user_grants_load(c, u, ei) : rc;
 }
 
@@ -132,7 +108,7 @@ enum err store_user_insert(struct store_conn *c, struct user_row *u, const char 
 	if (r < 0) {
 		rc = (enum err)-r;
 		return rc == ERR_CONFLICT ? err_set(ei, rc, "login", "the login name is taken")
-		                          : step_error(r, ei, "adding a user");
+		                          : store_step_error(r, ei, "adding a user");
 	}
 	snprintf(u->created_at, sizeof u->created_at, "%s", now);
 	snprintf(u->updated_at, sizeof u->updated_at, "%s", now);
@@ -262,7 +238,7 @@ enum err store_user_list(struct store_conn *c, const struct user_filter *f,
 	*total = r == 1 ? store_col_int(s, 0) : 0;
 	store_done(s);
 	if (r < 0) {
-		rc = step_error(r, ei, "counting users");
+		rc = store_step_error(r, ei, "counting users");
 		goto out;
 	}
 	strbuf_reset(&sql);
@@ -284,7 +260,7 @@ enum err store_user_list(struct store_conn *c, const struct user_filter *f,
 	if (rows == NULL)
 		rc = err_set(ei, ERR_INTERNAL, NULL, "out of memory");
 	else if (r < 0)
-		rc = step_error(r, ei, "listing users");
+		rc = store_step_error(r, ei, "listing users");
 	for (int i = 0; rc == ERR_OK && i < n; i++) {
 		rc = user_grants_load(c, &rows[i], ei);
 		if (rc == ERR_OK)
@@ -326,7 +302,7 @@ enum err store_identity_load(struct store_conn *c, int64_t user_id, struct ident
 		if (id->ncaps < IDENTITY_CAPS_MAX)
 			COPY(id->caps[id->ncaps++], s, 0);
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading capabilities") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading capabilities") : ERR_OK;
 }
 
 /* --- roles ------------------------------------------------------------------- */
@@ -374,7 +350,7 @@ static enum err role_caps_load(struct store_conn *c, struct role_row *r, struct 
 		if (r->ncaps < IDENTITY_CAPS_MAX)
 			COPY(r->caps[r->ncaps++], s, 0);
 	store_done(s);
-	return n < 0 ? step_error(n, ei, "reading capabilities") : ERR_OK;
+	return n < 0 ? store_step_error(n, ei, "reading capabilities") : ERR_OK;
 }
 
 enum err store_role_get(struct store_conn *c, const char *id, struct role_row *r, struct errinfo *ei)
@@ -393,7 +369,7 @@ enum err store_role_get(struct store_conn *c, const char *id, struct role_row *r
 	}
 	store_done(s);
 	if (n < 0)
-		return step_error(n, ei, "reading a role");
+		return store_step_error(n, ei, "reading a role");
 	if (n == 0)
 		return err_set(ei, ERR_NOTFOUND, NULL, "no such role");
 	return role_caps_load(c, r, ei);
@@ -412,7 +388,7 @@ enum err store_role_list(struct store_conn *c, void (*fn)(void *ctx, const struc
 		COPY(ids[n++], s, 0);
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "listing roles");
+		return store_step_error(r, ei, "listing roles");
 	for (int i = 0; i < n; i++) {
 		struct role_row row;
 		if ((rc = store_role_get(c, ids[i], &row, ei)) != ERR_OK)
@@ -466,7 +442,7 @@ enum err store_session_get(struct store_conn *c, const char *token_hash, struct 
 	}
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading a session");
+		return store_step_error(r, ei, "reading a session");
 	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such session") : ERR_OK;
 }
 
@@ -528,7 +504,7 @@ enum err store_apikey_insert(struct store_conn *c, struct apikey_row *k, const c
 	if (r == 1)
 		k->id = store_col_int(s, 0);
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "adding a key") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "adding a key") : ERR_OK;
 }
 
 static void fill_key(struct store_stmt *s, void *dst) { key_from_row(s, dst); }
@@ -536,7 +512,7 @@ static void fill_key(struct store_stmt *s, void *dst) { key_from_row(s, dst); }
 static enum err key_one(struct store_conn *c, const char *sql, struct store_val p,
                         struct apikey_row *k, struct errinfo *ei)
 {
-	return one_row(c, sql, p, fill_key, k, "key", ei);
+	return store_one_row(c, sql, &p, 1, fill_key, k, "key", ei);
 }
 
 enum err store_apikey_by_hash(struct store_conn *c, const char *key_hash, struct apikey_row *k,
@@ -576,7 +552,7 @@ enum err store_apikey_list(struct store_conn *c, const struct identity *within,
 		fn(ctx, &k);
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "listing keys") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "listing keys") : ERR_OK;
 }
 
 enum err store_apikey_touch(struct store_conn *c, int64_t id, const char *now, struct errinfo *ei)

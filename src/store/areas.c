@@ -9,16 +9,6 @@
 
 #include "util/clock.h"
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 void code_ranges_set(struct code_ranges *r, const char (*prefixes)[AREA_CODE_MAX + 1], int n)
 {
 	memset(r, 0, sizeof *r);
@@ -27,7 +17,7 @@ void code_ranges_set(struct code_ranges *r, const char (*prefixes)[AREA_CODE_MAX
 			r->all = true;
 			return;
 		}
-		copy(r->lo[r->n], sizeof r->lo[0], prefixes[i]);
+		store_copy_text(r->lo[r->n], sizeof r->lo[0], prefixes[i]);
 		snprintf(r->hi[r->n], sizeof r->hi[0], "%s:", prefixes[i]);
 		r->n++;
 	}
@@ -38,7 +28,7 @@ void code_ranges_set(struct code_ranges *r, const char (*prefixes)[AREA_CODE_MAX
 void code_ranges_one(struct code_ranges *r, const char *prefix)
 {
 	char one[1][AREA_CODE_MAX + 1];
-	copy(one[0], sizeof one[0], prefix);
+	store_copy_text(one[0], sizeof one[0], prefix);
 	code_ranges_set(r, (const char(*)[AREA_CODE_MAX + 1])one, 1);
 }
 
@@ -81,35 +71,27 @@ static void area_from_row(struct store_stmt *s, struct area_row *a, bool with_ch
 	a->id = store_col_int(s, 0);
 	a->parent_id = store_col_null(s, 1) ? 0 : store_col_int(s, 1);
 	a->level = level_of(store_col_text(s, 2, NULL));
-	copy(a->kind, sizeof a->kind, store_col_text(s, 3, NULL));
-	copy(a->code, sizeof a->code, store_col_text(s, 4, NULL));
-	copy(a->name, sizeof a->name, store_col_text(s, 5, NULL));
-	copy(a->valid_from, sizeof a->valid_from, store_col_text(s, 6, NULL));
-	copy(a->valid_to, sizeof a->valid_to, store_col_text(s, 7, NULL));
+	store_copy_text(a->kind, sizeof a->kind, store_col_text(s, 3, NULL));
+	store_copy_text(a->code, sizeof a->code, store_col_text(s, 4, NULL));
+	store_copy_text(a->name, sizeof a->name, store_col_text(s, 5, NULL));
+	store_copy_text(a->valid_from, sizeof a->valid_from, store_col_text(s, 6, NULL));
+	store_copy_text(a->valid_to, sizeof a->valid_to, store_col_text(s, 7, NULL));
 	a->has_boundary = store_col_int(s, 8) != 0;
 	a->has_point = !store_col_null(s, 9);
 	a->lng = a->has_point ? store_col_real(s, 9) : 0;
 	a->lat = a->has_point ? store_col_real(s, 10) : 0;
-	copy(a->created_at, sizeof a->created_at, store_col_text(s, 11, NULL));
-	copy(a->updated_at, sizeof a->updated_at, store_col_text(s, 12, NULL));
+	store_copy_text(a->created_at, sizeof a->created_at, store_col_text(s, 11, NULL));
+	store_copy_text(a->updated_at, sizeof a->updated_at, store_col_text(s, 12, NULL));
 	if (with_children)
 		a->children = store_col_int(s, 13);
 }
 
+static void fill_area(struct store_stmt *s, void *out) { area_from_row(s, out, true); }
+
 static enum err one_area(struct store_conn *c, const char *sql, struct store_val p,
                          struct area_row *a, struct errinfo *ei)
 {
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, sql, &p, 1, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int r = store_next(s);
-	if (r == 1)
-		area_from_row(s, a, true);
-	store_done(s);
-	if (r < 0)
-		return step_error(r, ei, "reading an area");
-	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such area") : ERR_OK;
+	return store_one_row(c, sql, &p, 1, fill_area, a, "area", ei);
 }
 
 enum err store_area_get(struct store_conn *c, int64_t id, struct area_row *a, struct errinfo *ei)
@@ -140,7 +122,7 @@ static enum err each_area(struct store_conn *c, const char *sql, const struct st
 		fn(ctx, &a);
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "listing areas") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "listing areas") : ERR_OK;
 }
 
 enum err store_area_children(struct store_conn *c, int64_t parent, bool include_closed, area_fn fn,
@@ -266,7 +248,7 @@ enum err store_area_insert(struct store_conn *c, struct area_row *a, struct erri
 	if (r == -(int)ERR_CONFLICT)
 		return err_set(ei, ERR_CONFLICT, "code", "the code %s is taken (codes are never reused)",
 		               a->code);
-	return r == 1 ? ERR_OK : step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "adding an area");
+	return r == 1 ? ERR_OK : store_step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "adding an area");
 }
 
 enum err store_area_update(struct store_conn *c, const struct area_row *a, struct errinfo *ei)
@@ -306,7 +288,7 @@ enum err store_area_boundary(struct store_conn *c, int64_t id, char **geojson, s
 	if (r == 1)
 		*geojson = strdup(store_col_text(s, 0, NULL));
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading a boundary") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading a boundary") : ERR_OK;
 }
 
 enum err store_area_next_code(struct store_conn *c, const char *parent_code, size_t len,
@@ -331,7 +313,7 @@ enum err store_area_next_code(struct store_conn *c, const char *parent_code, siz
 		next = strtoll(store_col_text(s, 0, NULL) + plen, NULL, 10) + 1;
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "numbering an area");
+		return store_step_error(r, ei, "numbering an area");
 	long long cap = 1;
 	for (size_t i = 0; i < w; i++)
 		cap *= 10;
@@ -352,7 +334,7 @@ enum err store_area_code_retired(struct store_conn *c, const char *code, bool *r
 	int r = store_next(s);
 	store_done(s);
 	*retired = r == 1;
-	return r < 0 ? step_error(r, ei, "checking a code") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "checking a code") : ERR_OK;
 }
 
 enum err store_area_open_children(struct store_conn *c, int64_t id, int64_t *n, struct errinfo *ei)
@@ -366,7 +348,7 @@ enum err store_area_open_children(struct store_conn *c, int64_t id, int64_t *n, 
 	int r = store_next(s);
 	*n = r == 1 ? store_col_int(s, 0) : 0;
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "counting children") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "counting children") : ERR_OK;
 }
 
 enum err store_area_recode(struct store_conn *c, int64_t root, int64_t new_parent,
@@ -418,7 +400,7 @@ static enum err count_range(struct store_conn *c, const char *sql, const char *c
 	int r = store_next(s);
 	*n = r == 1 ? store_col_int(s, 0) : 0;
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "counting") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "counting") : ERR_OK;
 }
 
 enum err store_area_counts(struct store_conn *c, const struct area_row *a, struct area_counts *n,
@@ -460,7 +442,7 @@ enum err store_area_boundaries(struct store_conn *c, const char *code, int level
 		fn(ctx, &a, store_col_text(s, 13, NULL));
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading boundaries") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading boundaries") : ERR_OK;
 }
 
 enum err store_area_change_add(struct store_conn *c, const struct area_change *h,
@@ -498,19 +480,19 @@ enum err store_area_changes(struct store_conn *c, int64_t area_id,
 		memset(&h, 0, sizeof h);
 		h.id = store_col_int(s, 0);
 		h.area_id = store_col_int(s, 1);
-		copy(h.action, sizeof h.action, store_col_text(s, 2, NULL));
-		copy(h.at, sizeof h.at, store_col_text(s, 3, NULL));
+		store_copy_text(h.action, sizeof h.action, store_col_text(s, 2, NULL));
+		store_copy_text(h.at, sizeof h.at, store_col_text(s, 3, NULL));
 		h.user_id = store_col_null(s, 4) ? 0 : store_col_int(s, 4);
-		copy(h.old_code, sizeof h.old_code, store_col_text(s, 5, NULL));
-		copy(h.new_code, sizeof h.new_code, store_col_text(s, 6, NULL));
+		store_copy_text(h.old_code, sizeof h.old_code, store_col_text(s, 5, NULL));
+		store_copy_text(h.new_code, sizeof h.new_code, store_col_text(s, 6, NULL));
 		h.old_parent_id = store_col_null(s, 7) ? 0 : store_col_int(s, 7);
 		h.new_parent_id = store_col_null(s, 8) ? 0 : store_col_int(s, 8);
-		copy(h.old_name, sizeof h.old_name, store_col_text(s, 9, NULL));
-		copy(h.new_name, sizeof h.new_name, store_col_text(s, 10, NULL));
+		store_copy_text(h.old_name, sizeof h.old_name, store_col_text(s, 9, NULL));
+		store_copy_text(h.new_name, sizeof h.new_name, store_col_text(s, 10, NULL));
 		fn(ctx, &h);
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading area history") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading area history") : ERR_OK;
 }
 
 enum err store_responsible_list(struct store_conn *c, int64_t area_id,
@@ -532,13 +514,13 @@ enum err store_responsible_list(struct store_conn *c, int64_t area_id,
 		x.id = store_col_int(s, 0);
 		x.area_id = store_col_int(s, 1);
 		x.user_id = store_col_null(s, 2) ? 0 : store_col_int(s, 2);
-		copy(x.role, sizeof x.role, store_col_text(s, 3, NULL));
-		copy(x.name, sizeof x.name, store_col_text(s, 4, NULL));
-		copy(x.phone_masked, sizeof x.phone_masked, store_col_text(s, 5, NULL));
+		store_copy_text(x.role, sizeof x.role, store_col_text(s, 3, NULL));
+		store_copy_text(x.name, sizeof x.name, store_col_text(s, 4, NULL));
+		store_copy_text(x.phone_masked, sizeof x.phone_masked, store_col_text(s, 5, NULL));
 		fn(ctx, &x);
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading who is in charge") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading who is in charge") : ERR_OK;
 }
 
 enum err store_responsible_insert(struct store_conn *c, struct responsible_row *x,
@@ -563,7 +545,7 @@ enum err store_responsible_insert(struct store_conn *c, struct responsible_row *
 	if (r == 1)
 		x->id = store_col_int(s, 0);
 	store_done(s);
-	return r == 1 ? ERR_OK : step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "naming who is in charge");
+	return r == 1 ? ERR_OK : store_step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "naming who is in charge");
 }
 
 enum err store_responsible_delete(struct store_conn *c, int64_t area_id, int64_t id, bool *found,
@@ -593,6 +575,6 @@ enum err store_responsible_phone(struct store_conn *c, int64_t area_id, int64_t 
 		*enc = strdup(store_col_text(s, 0, NULL));
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading a phone");
+		return store_step_error(r, ei, "reading a phone");
 	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such person in charge") : ERR_OK;
 }

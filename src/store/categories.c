@@ -9,16 +9,6 @@
 #include "util/clock.h"
 #include "util/strbuf.h"
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 static struct store_val text_or_null(const char *s)
 {
 	return s[0] ? SV_TEXT(s) : SV_NULL;
@@ -45,41 +35,33 @@ static void category_from_row(struct store_stmt *s, struct category_row *r)
 	memset(r, 0, sizeof *r);
 	r->id = store_col_int(s, 0);
 	r->parent_id = store_col_null(s, 1) ? 0 : store_col_int(s, 1);
-	copy(r->code, sizeof r->code, store_col_text(s, 2, NULL));
-	copy(r->parent_code, sizeof r->parent_code, store_col_text(s, 3, NULL));
-	copy(r->name, sizeof r->name, store_col_text(s, 4, NULL));
-	copy(r->kind, sizeof r->kind, store_col_text(s, 5, NULL));
-	copy(r->intake_standard, sizeof r->intake_standard, store_col_text(s, 6, NULL));
-	copy(r->default_level, sizeof r->default_level, store_col_text(s, 7, NULL));
+	store_copy_text(r->code, sizeof r->code, store_col_text(s, 2, NULL));
+	store_copy_text(r->parent_code, sizeof r->parent_code, store_col_text(s, 3, NULL));
+	store_copy_text(r->name, sizeof r->name, store_col_text(s, 4, NULL));
+	store_copy_text(r->kind, sizeof r->kind, store_col_text(s, 5, NULL));
+	store_copy_text(r->intake_standard, sizeof r->intake_standard, store_col_text(s, 6, NULL));
+	store_copy_text(r->default_level, sizeof r->default_level, store_col_text(s, 7, NULL));
 	r->default_department_id = store_col_null(s, 8) ? 0 : store_col_int(s, 8);
-	copy(r->default_department_name, sizeof r->default_department_name, store_col_text(s, 9, NULL));
-	copy(r->limit_normal, sizeof r->limit_normal, store_col_text(s, 10, NULL));
-	copy(r->limit_urgent, sizeof r->limit_urgent, store_col_text(s, 11, NULL));
-	copy(r->limit_critical, sizeof r->limit_critical, store_col_text(s, 12, NULL));
-	copy(r->closure_standard, sizeof r->closure_standard, store_col_text(s, 13, NULL));
-	copy(r->attributes, sizeof r->attributes, store_col_text(s, 14, NULL));
+	store_copy_text(r->default_department_name, sizeof r->default_department_name, store_col_text(s, 9, NULL));
+	store_copy_text(r->limit_normal, sizeof r->limit_normal, store_col_text(s, 10, NULL));
+	store_copy_text(r->limit_urgent, sizeof r->limit_urgent, store_col_text(s, 11, NULL));
+	store_copy_text(r->limit_critical, sizeof r->limit_critical, store_col_text(s, 12, NULL));
+	store_copy_text(r->closure_standard, sizeof r->closure_standard, store_col_text(s, 13, NULL));
+	store_copy_text(r->attributes, sizeof r->attributes, store_col_text(s, 14, NULL));
 	r->active = store_col_int(s, 15) != 0;
-	copy(r->created_at, sizeof r->created_at, store_col_text(s, 16, NULL));
-	copy(r->updated_at, sizeof r->updated_at, store_col_text(s, 17, NULL));
+	store_copy_text(r->created_at, sizeof r->created_at, store_col_text(s, 16, NULL));
+	store_copy_text(r->updated_at, sizeof r->updated_at, store_col_text(s, 17, NULL));
 	r->children = store_col_int(s, 18);
 }
+
+static void fill_category(struct store_stmt *s, void *out) { category_from_row(s, out); }
 
 static enum err one_category(struct store_conn *c, const char *where, struct store_val p,
                              struct category_row *r, struct errinfo *ei)
 {
 	char sql[1024];
 	snprintf(sql, sizeof sql, "SELECT " CATEGORY_COLS CATEGORY_FROM " WHERE %s", where);
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, sql, &p, 1, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int k = store_next(s);
-	if (k == 1)
-		category_from_row(s, r);
-	store_done(s);
-	if (k < 0)
-		return step_error(k, ei, "reading a category");
-	return k == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such category") : ERR_OK;
+	return store_one_row(c, sql, &p, 1, fill_category, r, "category", ei);
 }
 
 enum err store_category_get(struct store_conn *c, int64_t id, struct category_row *r,
@@ -128,7 +110,7 @@ enum err store_category_list(struct store_conn *c, int64_t parent, bool include_
 	}
 	store_done(s);
 	free(r);
-	return k < 0 ? step_error(k, ei, "listing categories") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "listing categories") : ERR_OK;
 }
 
 enum err store_category_insert(struct store_conn *c, struct category_row *r, struct errinfo *ei)
@@ -161,7 +143,7 @@ enum err store_category_insert(struct store_conn *c, struct category_row *r, str
 	store_done(s);
 	if (k == 1)
 		return ERR_OK;
-	return step_error(k < 0 ? k : -(int)ERR_INTERNAL, ei, "adding a category");
+	return store_step_error(k < 0 ? k : -(int)ERR_INTERNAL, ei, "adding a category");
 }
 
 enum err store_category_update(struct store_conn *c, struct category_row *r, struct errinfo *ei)
@@ -214,7 +196,7 @@ enum err store_category_code_neighbours(struct store_conn *c, const char *code, 
 			*prefix_id = store_col_int(s, 0);
 		store_done(s);
 		if (k < 0)
-			rc = step_error(k, ei, "reading categories");
+			rc = store_step_error(k, ei, "reading categories");
 	}
 	strbuf_free(&sql);
 	if (rc != ERR_OK)
@@ -229,7 +211,7 @@ enum err store_category_code_neighbours(struct store_conn *c, const char *code, 
 	if (k == 1)
 		*extending = store_col_int(s, 0);
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading categories") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading categories") : ERR_OK;
 }
 
 enum err store_department_by_name(struct store_conn *c, const char *name, int64_t *id, int *count,
@@ -248,7 +230,7 @@ enum err store_department_by_name(struct store_conn *c, const char *name, int64_
 		if ((*count)++ == 0)
 			*id = store_col_int(s, 0);
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "finding a department") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "finding a department") : ERR_OK;
 }
 
 /* --- dispatch rules ----------------------------------------------------------------- */
@@ -265,17 +247,17 @@ static void rule_from_row(struct store_stmt *s, struct dispatch_rule_row *r)
 	memset(r, 0, sizeof *r);
 	r->id = store_col_int(s, 0);
 	r->category_id = store_col_int(s, 1);
-	copy(r->category_code, sizeof r->category_code, store_col_text(s, 2, NULL));
-	copy(r->category_name, sizeof r->category_name, store_col_text(s, 3, NULL));
+	store_copy_text(r->category_code, sizeof r->category_code, store_col_text(s, 2, NULL));
+	store_copy_text(r->category_name, sizeof r->category_name, store_col_text(s, 3, NULL));
 	r->area_id = store_col_int(s, 4);
-	copy(r->area_code, sizeof r->area_code, store_col_text(s, 5, NULL));
-	copy(r->area_name, sizeof r->area_name, store_col_text(s, 6, NULL));
-	copy(r->area_level, sizeof r->area_level, store_col_text(s, 7, NULL));
-	copy(r->owner_level, sizeof r->owner_level, store_col_text(s, 8, NULL));
+	store_copy_text(r->area_code, sizeof r->area_code, store_col_text(s, 5, NULL));
+	store_copy_text(r->area_name, sizeof r->area_name, store_col_text(s, 6, NULL));
+	store_copy_text(r->area_level, sizeof r->area_level, store_col_text(s, 7, NULL));
+	store_copy_text(r->owner_level, sizeof r->owner_level, store_col_text(s, 8, NULL));
 	r->owner_unit_id = store_col_null(s, 9) ? 0 : store_col_int(s, 9);
-	copy(r->owner_unit_name, sizeof r->owner_unit_name, store_col_text(s, 10, NULL));
+	store_copy_text(r->owner_unit_name, sizeof r->owner_unit_name, store_col_text(s, 10, NULL));
 	r->priority = store_col_int(s, 11);
-	copy(r->created_at, sizeof r->created_at, store_col_text(s, 12, NULL));
+	store_copy_text(r->created_at, sizeof r->created_at, store_col_text(s, 12, NULL));
 	r->created_by = store_col_null(s, 13) ? 0 : store_col_int(s, 13);
 }
 
@@ -292,7 +274,7 @@ enum err store_dispatch_rule_get(struct store_conn *c, int64_t id, struct dispat
 		rule_from_row(s, r);
 	store_done(s);
 	if (k < 0)
-		return step_error(k, ei, "reading a dispatch rule");
+		return store_step_error(k, ei, "reading a dispatch rule");
 	return k == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such dispatch rule") : ERR_OK;
 }
 
@@ -310,7 +292,7 @@ static enum err each_rule(struct store_conn *c, const char *sql, const struct st
 		fn(ctx, &r);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading dispatch rules") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading dispatch rules") : ERR_OK;
 }
 
 enum err store_dispatch_rule_list(struct store_conn *c, const struct code_ranges *r,
@@ -409,7 +391,7 @@ enum err store_dispatch_rule_insert(struct store_conn *c, struct dispatch_rule_r
 		               "a rule of this category and area with this priority exists");
 	if (rc != ERR_OK)
 		return rc;
-	return step_error(k < 0 ? k : -(int)ERR_INTERNAL, ei, "adding a dispatch rule");
+	return store_step_error(k < 0 ? k : -(int)ERR_INTERNAL, ei, "adding a dispatch rule");
 }
 
 enum err store_dispatch_rule_delete(struct store_conn *c, int64_t id, bool *found,

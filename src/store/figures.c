@@ -11,11 +11,6 @@
 #include "store/store_impl.h"
 #include "util/strbuf.h"
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
 static bool is_pg(struct store_conn *c)
 {
 	return c->ops == &store_pg_ops;
@@ -75,7 +70,7 @@ enum err store_figures_by_day(struct store_conn *c, bool unit, int64_t id, const
 		fn(ctx, store_col_text(s, 0, NULL), counts);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "summing roll-ups by day") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "summing roll-ups by day") : ERR_OK;
 }
 
 enum err store_figures_by_category(struct store_conn *c, bool unit, int64_t id, const char *from,
@@ -113,7 +108,7 @@ enum err store_figures_by_category(struct store_conn *c, bool unit, int64_t id, 
 		fn(ctx, &cat, counts);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "summing roll-ups by category") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "summing roll-ups by category") : ERR_OK;
 }
 
 enum err store_figures_areas(struct store_conn *c, int64_t parent, int depth, const char *level,
@@ -165,7 +160,7 @@ enum err store_figures_areas(struct store_conn *c, int64_t parent, int depth, co
 		fn(ctx, &a, counts);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "summing roll-ups by area") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "summing roll-ups by area") : ERR_OK;
 }
 
 enum err store_figures_flagged(struct store_conn *c, const char *area_code, int64_t unit_id,
@@ -205,7 +200,7 @@ enum err store_figures_flagged(struct store_conn *c, const char *area_code, int6
 	if (k == 1)
 		*n = store_col_int(s, 0);
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "counting flagged requests") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "counting flagged requests") : ERR_OK;
 }
 
 /* --- rollup-verify -------------------------------------------------------------------------------- */
@@ -223,7 +218,7 @@ static enum err one_text(struct store_conn *c, const char *sql, const char *para
 	if (k == 1 && !store_col_null(s, 0))
 		snprintf(out, cap, "%s", store_col_text(s, 0, NULL));
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading the roll-ups' extent") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading the roll-ups' extent") : ERR_OK;
 }
 
 enum err store_rollup_next(struct store_conn *c, const char *at_from, const char *day_after,
@@ -295,7 +290,7 @@ enum err store_rollup_replay(struct store_conn *c, bool unit, const char *at_lo,
 		fn(ctx, store_col_int(s, 0), store_col_int(s, 1), counts);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "replaying the events' deltas") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "replaying the events' deltas") : ERR_OK;
 }
 
 enum err store_rollup_rows(struct store_conn *c, bool unit, const char *day,
@@ -322,7 +317,7 @@ enum err store_rollup_rows(struct store_conn *c, bool unit, const char *day,
 		fn(ctx, store_col_int(s, 0), store_col_int(s, 1), counts);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading stored roll-ups") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading stored roll-ups") : ERR_OK;
 }
 
 enum err store_rollup_parent(struct store_conn *c, int64_t area_id, int64_t *parent,
@@ -339,7 +334,7 @@ enum err store_rollup_parent(struct store_conn *c, int64_t area_id, int64_t *par
 		*parent = store_col_null(s, 0) ? 0 : store_col_int(s, 0);
 	store_done(s);
 	if (k < 0)
-		return step_error(k, ei, "reading an area's parent");
+		return store_step_error(k, ei, "reading an area's parent");
 	return k == 1 ? ERR_OK : err_set(ei, ERR_NOTFOUND, NULL, "no area %lld", (long long)area_id);
 }
 
@@ -362,5 +357,5 @@ enum err store_rollup_moves(struct store_conn *c,
 		fn(ctx, store_col_int(s, 0), store_col_text(s, 1, NULL), store_col_int(s, 2),
 		   store_col_int(s, 3));
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading area moves") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading area moves") : ERR_OK;
 }

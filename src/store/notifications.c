@@ -5,16 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 static struct store_val request_of(const struct notification_row *t)
 {
 	return t->request_id > 0 ? SV_INT(t->request_id) : SV_NULL;
@@ -79,15 +69,15 @@ enum err store_notification_list(struct store_conn *c, int64_t user_id, bool unr
 		memset(&r, 0, sizeof r);
 		r.id = store_col_int(s, 0);
 		r.user_id = store_col_int(s, 1);
-		copy(r.kind, sizeof r.kind, store_col_text(s, 2, NULL));
+		store_copy_text(r.kind, sizeof r.kind, store_col_text(s, 2, NULL));
 		r.request_id = store_col_null(s, 3) ? 0 : store_col_int(s, 3);
-		copy(r.text, sizeof r.text, store_col_text(s, 4, NULL));
-		copy(r.created_at, sizeof r.created_at, store_col_text(s, 5, NULL));
-		copy(r.read_at, sizeof r.read_at, store_col_text(s, 6, NULL));
+		store_copy_text(r.text, sizeof r.text, store_col_text(s, 4, NULL));
+		store_copy_text(r.created_at, sizeof r.created_at, store_col_text(s, 5, NULL));
+		store_copy_text(r.read_at, sizeof r.read_at, store_col_text(s, 6, NULL));
 		fn(ctx, &r);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading notifications") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading notifications") : ERR_OK;
 }
 
 enum err store_notification_unread(struct store_conn *c, int64_t user_id, int64_t *n,
@@ -103,7 +93,7 @@ enum err store_notification_unread(struct store_conn *c, int64_t user_id, int64_
 	int k = store_next(s);
 	*n = k == 1 ? store_col_int(s, 0) : 0;
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "counting notifications") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "counting notifications") : ERR_OK;
 }
 
 enum err store_notification_read(struct store_conn *c, int64_t user_id, int64_t id,

@@ -11,16 +11,6 @@
 #include "util/clock.h"
 #include "util/strbuf.h"
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 static int64_t int_or_0(struct store_stmt *s, int col)
 {
 	return store_col_null(s, col) ? 0 : store_col_int(s, col);
@@ -36,7 +26,7 @@ static enum err count_of(struct store_conn *c, const char *sql, const struct sto
 	int r = store_next(s);
 	*n = r == 1 ? store_col_int(s, 0) : 0;
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "counting") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "counting") : ERR_OK;
 }
 
 static enum err insert_id(struct store_conn *c, const char *sql, const struct store_val *p, int np,
@@ -52,7 +42,7 @@ static enum err insert_id(struct store_conn *c, const char *sql, const struct st
 	store_done(s);
 	if (r == 1)
 		return ERR_OK;
-	return step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "adding a row");
+	return store_step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "adding a row");
 }
 
 /* Runs sql and hands every row to each(s, ctx). */
@@ -68,7 +58,7 @@ static enum err each_row(struct store_conn *c, const char *sql, const struct sto
 	while ((r = store_next(s)) == 1)
 		each(s, ctx);
 	store_done(s);
-	return r < 0 ? step_error(r, ei, what) : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, what) : ERR_OK;
 }
 
 /* "(col in any range of r)" as an expression: "1 = 1" for everything. */
@@ -105,18 +95,18 @@ static void org_from_row(struct store_stmt *s, struct party_org_row *o)
 	memset(o, 0, sizeof *o);
 	o->id = store_col_int(s, 0);
 	o->parent_id = int_or_0(s, 1);
-	copy(o->kind, sizeof o->kind, store_col_text(s, 2, NULL));
-	copy(o->name, sizeof o->name, store_col_text(s, 3, NULL));
-	copy(o->path, sizeof o->path, store_col_text(s, 4, NULL));
+	store_copy_text(o->kind, sizeof o->kind, store_col_text(s, 2, NULL));
+	store_copy_text(o->name, sizeof o->name, store_col_text(s, 3, NULL));
+	store_copy_text(o->path, sizeof o->path, store_col_text(s, 4, NULL));
 	o->area_id = store_col_int(s, 5);
-	copy(o->area_code, sizeof o->area_code, store_col_text(s, 6, NULL));
-	copy(o->area_name, sizeof o->area_name, store_col_text(s, 7, NULL));
+	store_copy_text(o->area_code, sizeof o->area_code, store_col_text(s, 6, NULL));
+	store_copy_text(o->area_name, sizeof o->area_name, store_col_text(s, 7, NULL));
 	o->unit_id = int_or_0(s, 8);
-	copy(o->unit_name, sizeof o->unit_name, store_col_text(s, 9, NULL));
-	copy(o->parent_name, sizeof o->parent_name, store_col_text(s, 10, NULL));
+	store_copy_text(o->unit_name, sizeof o->unit_name, store_col_text(s, 9, NULL));
+	store_copy_text(o->parent_name, sizeof o->parent_name, store_col_text(s, 10, NULL));
 	o->children = store_col_int(s, 11);
-	copy(o->created_at, sizeof o->created_at, store_col_text(s, 12, NULL));
-	copy(o->updated_at, sizeof o->updated_at, store_col_text(s, 13, NULL));
+	store_copy_text(o->created_at, sizeof o->created_at, store_col_text(s, 12, NULL));
+	store_copy_text(o->updated_at, sizeof o->updated_at, store_col_text(s, 13, NULL));
 }
 
 struct org_each {
@@ -306,7 +296,7 @@ enum err store_party_org_insert(struct store_conn *c, struct party_org_row *o,
 	         (long long)o->id);
 	if (strlen(path) >= sizeof o->path)
 		return err_set(ei, ERR_INTERNAL, NULL, "the organisation's path is too long");
-	copy(o->path, sizeof o->path, path);
+	store_copy_text(o->path, sizeof o->path, path);
 	struct store_val q[] = {SV_TEXT(o->path), SV_INT(o->id)};
 	return store_exec(c, "UPDATE party_org SET path = ? WHERE id = ?", q, 2, NULL, ei);
 }
@@ -388,26 +378,26 @@ static void member_from_row(struct store_stmt *s, struct party_member_row *m)
 	memset(m, 0, sizeof *m);
 	m->id = store_col_int(s, 0);
 	m->person_id = int_or_0(s, 1);
-	copy(m->name, sizeof m->name, store_col_text(s, 2, NULL));
-	copy(m->gender, sizeof m->gender, store_col_text(s, 3, NULL));
-	copy(m->phone_masked, sizeof m->phone_masked, store_col_text(s, 4, NULL));
-	copy(m->status, sizeof m->status, store_col_text(s, 5, NULL));
+	store_copy_text(m->name, sizeof m->name, store_col_text(s, 2, NULL));
+	store_copy_text(m->gender, sizeof m->gender, store_col_text(s, 3, NULL));
+	store_copy_text(m->phone_masked, sizeof m->phone_masked, store_col_text(s, 4, NULL));
+	store_copy_text(m->status, sizeof m->status, store_col_text(s, 5, NULL));
 	m->org_id = store_col_int(s, 6);
-	copy(m->org_name, sizeof m->org_name, store_col_text(s, 7, NULL));
-	copy(m->org_area_code, sizeof m->org_area_code, store_col_text(s, 8, NULL));
+	store_copy_text(m->org_name, sizeof m->org_name, store_col_text(s, 7, NULL));
+	store_copy_text(m->org_area_code, sizeof m->org_area_code, store_col_text(s, 8, NULL));
 	m->work_unit_id = int_or_0(s, 9);
-	copy(m->work_unit_name, sizeof m->work_unit_name, store_col_text(s, 10, NULL));
+	store_copy_text(m->work_unit_name, sizeof m->work_unit_name, store_col_text(s, 10, NULL));
 	m->community_id = int_or_0(s, 11);
-	copy(m->community_code, sizeof m->community_code, store_col_text(s, 12, NULL));
-	copy(m->community_name, sizeof m->community_name, store_col_text(s, 13, NULL));
-	copy(m->area_code, sizeof m->area_code, store_col_text(s, 14, NULL));
-	copy(m->joined_on, sizeof m->joined_on, store_col_text(s, 15, NULL));
-	copy(m->created_at, sizeof m->created_at, store_col_text(s, 16, NULL));
-	copy(m->updated_at, sizeof m->updated_at, store_col_text(s, 17, NULL));
+	store_copy_text(m->community_code, sizeof m->community_code, store_col_text(s, 12, NULL));
+	store_copy_text(m->community_name, sizeof m->community_name, store_col_text(s, 13, NULL));
+	store_copy_text(m->area_code, sizeof m->area_code, store_col_text(s, 14, NULL));
+	store_copy_text(m->joined_on, sizeof m->joined_on, store_col_text(s, 15, NULL));
+	store_copy_text(m->created_at, sizeof m->created_at, store_col_text(s, 16, NULL));
+	store_copy_text(m->updated_at, sizeof m->updated_at, store_col_text(s, 17, NULL));
 	m->report_in_id = int_or_0(s, 18);
 	m->report_community_id = int_or_0(s, 19);
-	copy(m->report_community_name, sizeof m->report_community_name, store_col_text(s, 20, NULL));
-	copy(m->reported_on, sizeof m->reported_on, store_col_text(s, 21, NULL));
+	store_copy_text(m->report_community_name, sizeof m->report_community_name, store_col_text(s, 20, NULL));
+	store_copy_text(m->reported_on, sizeof m->reported_on, store_col_text(s, 21, NULL));
 	m->six_ones_done = (int)store_col_int(s, 22);
 }
 
@@ -593,10 +583,10 @@ enum err store_party_member_phone(struct store_conn *c, int64_t id, char **enc,
 	if (r == 1 && enc != NULL && !store_col_null(s, 0))
 		*enc = strdup(store_col_text(s, 0, NULL));
 	if (r == 1 && hash != NULL)
-		copy(hash, CRYPTO_HASH_HEX, store_col_text(s, 1, NULL));
+		store_copy_text(hash, CRYPTO_HASH_HEX, store_col_text(s, 1, NULL));
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading a phone");
+		return store_step_error(r, ei, "reading a phone");
 	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such party member") : ERR_OK;
 }
 
@@ -639,15 +629,15 @@ static void report_from_row(struct store_stmt *s, struct report_in_row *r)
 	memset(r, 0, sizeof *r);
 	r->id = store_col_int(s, 0);
 	r->member_id = int_or_0(s, 1);
-	copy(r->member_name, sizeof r->member_name, store_col_text(s, 2, NULL));
+	store_copy_text(r->member_name, sizeof r->member_name, store_col_text(s, 2, NULL));
 	r->org_id = int_or_0(s, 3);
-	copy(r->org_name, sizeof r->org_name, store_col_text(s, 4, NULL));
+	store_copy_text(r->org_name, sizeof r->org_name, store_col_text(s, 4, NULL));
 	r->community_id = store_col_int(s, 5);
-	copy(r->community_code, sizeof r->community_code, store_col_text(s, 6, NULL));
-	copy(r->community_name, sizeof r->community_name, store_col_text(s, 7, NULL));
-	copy(r->reported_on, sizeof r->reported_on, store_col_text(s, 8, NULL));
-	copy(r->ended_on, sizeof r->ended_on, store_col_text(s, 9, NULL));
-	copy(r->created_at, sizeof r->created_at, store_col_text(s, 10, NULL));
+	store_copy_text(r->community_code, sizeof r->community_code, store_col_text(s, 6, NULL));
+	store_copy_text(r->community_name, sizeof r->community_name, store_col_text(s, 7, NULL));
+	store_copy_text(r->reported_on, sizeof r->reported_on, store_col_text(s, 8, NULL));
+	store_copy_text(r->ended_on, sizeof r->ended_on, store_col_text(s, 9, NULL));
+	store_copy_text(r->created_at, sizeof r->created_at, store_col_text(s, 10, NULL));
 }
 
 struct report_each {
@@ -787,9 +777,9 @@ static void six_each(struct store_stmt *s, void *ctx)
 	struct six_each *e = ctx;
 	struct six_ones_row row;
 	memset(&row, 0, sizeof row);
-	copy(row.item, sizeof row.item, store_col_text(s, 0, NULL));
-	copy(row.done_on, sizeof row.done_on, store_col_text(s, 1, NULL));
-	copy(row.note, sizeof row.note, store_col_text(s, 2, NULL));
+	store_copy_text(row.item, sizeof row.item, store_col_text(s, 0, NULL));
+	store_copy_text(row.done_on, sizeof row.done_on, store_col_text(s, 1, NULL));
+	store_copy_text(row.note, sizeof row.note, store_col_text(s, 2, NULL));
 	e->fn(e->ctx, &row);
 }
 
@@ -833,9 +823,9 @@ static void household_from_row(struct store_stmt *s, struct household_ref *h)
 	memset(h, 0, sizeof *h);
 	h->id = store_col_int(s, 0);
 	h->area_id = store_col_int(s, 1);
-	copy(h->area_code, sizeof h->area_code, store_col_text(s, 2, NULL));
-	copy(h->area_name, sizeof h->area_name, store_col_text(s, 3, NULL));
-	copy(h->room, sizeof h->room, store_col_text(s, 4, NULL));
+	store_copy_text(h->area_code, sizeof h->area_code, store_col_text(s, 2, NULL));
+	store_copy_text(h->area_name, sizeof h->area_name, store_col_text(s, 3, NULL));
+	store_copy_text(h->room, sizeof h->room, store_col_text(s, 4, NULL));
 	h->center_id = int_or_0(s, 5);
 	h->own_center_id = int_or_0(s, 6);
 }
@@ -898,13 +888,13 @@ static void center_each(struct store_stmt *s, void *ctx)
 	memset(h, 0, sizeof *h);
 	h->id = store_col_int(s, 0);
 	h->member_id = store_col_int(s, 1);
-	copy(h->member_name, sizeof h->member_name, store_col_text(s, 2, NULL));
+	store_copy_text(h->member_name, sizeof h->member_name, store_col_text(s, 2, NULL));
 	h->household_id = store_col_int(s, 3);
-	copy(h->room, sizeof h->room, store_col_text(s, 4, NULL));
-	copy(h->area_code, sizeof h->area_code, store_col_text(s, 5, NULL));
-	copy(h->area_name, sizeof h->area_name, store_col_text(s, 6, NULL));
+	store_copy_text(h->room, sizeof h->room, store_col_text(s, 4, NULL));
+	store_copy_text(h->area_code, sizeof h->area_code, store_col_text(s, 5, NULL));
+	store_copy_text(h->area_name, sizeof h->area_name, store_col_text(s, 6, NULL));
 	h->covers = store_col_int(s, 7);
-	copy(h->created_at, sizeof h->created_at, store_col_text(s, 8, NULL));
+	store_copy_text(h->created_at, sizeof h->created_at, store_col_text(s, 8, NULL));
 	if (e->fn)
 		e->fn(e->ctx, h);
 	e->n++;

@@ -31,16 +31,6 @@ int person_tag_parse(const char *s)
 	return -1;
 }
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 /* --- households -------------------------------------------------------------- */
 
 /* RETURNING costs SQLite dearly inside a long transaction: it runs as a
@@ -61,27 +51,19 @@ static void household_from_row(struct store_stmt *s, struct household_row *h)
 	memset(h, 0, sizeof *h);
 	h->id = store_col_int(s, 0);
 	h->area_id = store_col_int(s, 1);
-	copy(h->area_code, sizeof h->area_code, store_col_text(s, 2, NULL));
-	copy(h->room, sizeof h->room, store_col_text(s, 3, NULL));
-	copy(h->created_at, sizeof h->created_at, store_col_text(s, 4, NULL));
-	copy(h->updated_at, sizeof h->updated_at, store_col_text(s, 5, NULL));
+	store_copy_text(h->area_code, sizeof h->area_code, store_col_text(s, 2, NULL));
+	store_copy_text(h->room, sizeof h->room, store_col_text(s, 3, NULL));
+	store_copy_text(h->created_at, sizeof h->created_at, store_col_text(s, 4, NULL));
+	store_copy_text(h->updated_at, sizeof h->updated_at, store_col_text(s, 5, NULL));
 	h->people = store_col_int(s, 6);
 }
+
+static void fill_household(struct store_stmt *s, void *out) { household_from_row(s, out); }
 
 static enum err one_household(struct store_conn *c, const char *sql, const struct store_val *p,
                               int np, struct household_row *h, struct errinfo *ei)
 {
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, sql, p, np, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int r = store_next(s);
-	if (r == 1)
-		household_from_row(s, h);
-	store_done(s);
-	if (r < 0)
-		return step_error(r, ei, "reading a household");
-	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such household") : ERR_OK;
+	return store_one_row(c, sql, p, np, fill_household, h, "household", ei);
 }
 
 enum err store_household_get(struct store_conn *c, int64_t id, struct household_row *h,
@@ -157,7 +139,7 @@ enum err store_household_list(struct store_conn *c, const struct code_ranges *r,
 		fn(ctx, &h);
 	}
 	store_done(s);
-	return st < 0 ? step_error(st, ei, "listing households") : ERR_OK;
+	return st < 0 ? store_step_error(st, ei, "listing households") : ERR_OK;
 }
 
 enum err store_household_insert(struct store_conn *c, struct household_row *h, bool want_id,
@@ -179,7 +161,7 @@ enum err store_household_insert(struct store_conn *c, struct household_row *h, b
 			h->id = store_col_int(s, 0);
 		store_done(s);
 		if (r < 0)
-			return step_error(r, ei, "adding a household");
+			return store_step_error(r, ei, "adding a household");
 	} else {
 		int64_t changes = 0;
 		enum err rc = store_exec(c, HOUSEHOLD_INSERT, p, 5, &changes, ei);
@@ -222,17 +204,17 @@ static void person_from_row(struct store_stmt *s, struct person_row *x)
 	x->id = store_col_int(s, 0);
 	x->household_id = store_col_null(s, 1) ? 0 : store_col_int(s, 1);
 	x->area_id = store_col_int(s, 2);
-	copy(x->area_code, sizeof x->area_code, store_col_text(s, 3, NULL));
-	copy(x->room, sizeof x->room, store_col_text(s, 4, NULL));
-	copy(x->name, sizeof x->name, store_col_text(s, 5, NULL));
-	copy(x->gender, sizeof x->gender, store_col_text(s, 6, NULL));
-	copy(x->birth_date, sizeof x->birth_date, store_col_text(s, 7, NULL));
-	copy(x->id_number_masked, sizeof x->id_number_masked, store_col_text(s, 8, NULL));
-	copy(x->phone_masked, sizeof x->phone_masked, store_col_text(s, 9, NULL));
-	copy(x->residence, sizeof x->residence, store_col_text(s, 10, NULL));
-	copy(x->relation, sizeof x->relation, store_col_text(s, 11, NULL));
-	copy(x->created_at, sizeof x->created_at, store_col_text(s, 12, NULL));
-	copy(x->updated_at, sizeof x->updated_at, store_col_text(s, 13, NULL));
+	store_copy_text(x->area_code, sizeof x->area_code, store_col_text(s, 3, NULL));
+	store_copy_text(x->room, sizeof x->room, store_col_text(s, 4, NULL));
+	store_copy_text(x->name, sizeof x->name, store_col_text(s, 5, NULL));
+	store_copy_text(x->gender, sizeof x->gender, store_col_text(s, 6, NULL));
+	store_copy_text(x->birth_date, sizeof x->birth_date, store_col_text(s, 7, NULL));
+	store_copy_text(x->id_number_masked, sizeof x->id_number_masked, store_col_text(s, 8, NULL));
+	store_copy_text(x->phone_masked, sizeof x->phone_masked, store_col_text(s, 9, NULL));
+	store_copy_text(x->residence, sizeof x->residence, store_col_text(s, 10, NULL));
+	store_copy_text(x->relation, sizeof x->relation, store_col_text(s, 11, NULL));
+	store_copy_text(x->created_at, sizeof x->created_at, store_col_text(s, 12, NULL));
+	store_copy_text(x->updated_at, sizeof x->updated_at, store_col_text(s, 13, NULL));
 	x->tags = (unsigned)store_col_int(s, 14) & TAG_ALL;
 }
 
@@ -300,7 +282,7 @@ enum err store_people_list(struct store_conn *c, const struct people_query *q, p
 			break;
 	}
 	store_done(s);
-	return st < 0 ? step_error(st, ei, "listing people") : ERR_OK;
+	return st < 0 ? store_step_error(st, ei, "listing people") : ERR_OK;
 }
 
 enum err store_person_get(struct store_conn *c, int64_t id, struct person_row *x,
@@ -316,7 +298,7 @@ enum err store_person_get(struct store_conn *c, int64_t id, struct person_row *x
 		person_from_row(s, x);
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading a person");
+		return store_step_error(r, ei, "reading a person");
 	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such person") : ERR_OK;
 }
 
@@ -334,7 +316,7 @@ enum err store_person_by_id_hash(struct store_conn *c, const char *hash, int64_t
 	if (r == 1)
 		*id = store_col_int(s, 0);
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "looking up an ID number") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "looking up an ID number") : ERR_OK;
 }
 
 static struct store_val opt_text(const char *s)
@@ -386,7 +368,7 @@ enum err store_person_insert(struct store_conn *c, struct person_row *x, const s
 			x->id = store_col_int(s, 0);
 		store_done(s);
 		if (r < 0)
-			return step_error(r, ei, "adding a person");
+			return store_step_error(r, ei, "adding a person");
 	} else {
 		int64_t changes = 0;
 		enum err rc = store_exec(c, PERSON_INSERT, p, 16, &changes, ei);
@@ -486,6 +468,6 @@ enum err store_person_sealed(struct store_conn *c, int64_t id, char **id_number_
 	}
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading personal data");
+		return store_step_error(r, ei, "reading personal data");
 	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such person") : ERR_OK;
 }

@@ -13,16 +13,6 @@
 #include "util/strbuf.h"
 #include "util/worktime.h"
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 static bool is_pg(struct store_conn *c)
 {
 	return c->ops == &store_pg_ops;
@@ -87,35 +77,35 @@ static void request_from_row(struct store_stmt *s, struct request_row *r)
 	memset(r, 0, sizeof *r);
 	int k = 0;
 	r->id = store_col_int(s, k++);
-	copy(r->tracking_code, sizeof r->tracking_code, store_col_text(s, k++, NULL));
-	copy(r->source, sizeof r->source, store_col_text(s, k++, NULL));
-	copy(r->kind, sizeof r->kind, store_col_text(s, k++, NULL));
-	copy(r->urgency, sizeof r->urgency, store_col_text(s, k++, NULL));
+	store_copy_text(r->tracking_code, sizeof r->tracking_code, store_col_text(s, k++, NULL));
+	store_copy_text(r->source, sizeof r->source, store_col_text(s, k++, NULL));
+	store_copy_text(r->kind, sizeof r->kind, store_col_text(s, k++, NULL));
+	store_copy_text(r->urgency, sizeof r->urgency, store_col_text(s, k++, NULL));
 	r->category_id = store_col_int(s, k++);
 	r->category_top_id = store_col_int(s, k++);
-	copy(r->title, sizeof r->title, store_col_text(s, k++, NULL));
-	copy(r->description, sizeof r->description, store_col_text(s, k++, NULL));
+	store_copy_text(r->title, sizeof r->title, store_col_text(s, k++, NULL));
+	store_copy_text(r->description, sizeof r->description, store_col_text(s, k++, NULL));
 	r->area_id = store_col_int(s, k++);
-	copy(r->area_code, sizeof r->area_code, store_col_text(s, k++, NULL));
-	copy(r->address, sizeof r->address, store_col_text(s, k++, NULL));
+	store_copy_text(r->area_code, sizeof r->area_code, store_col_text(s, k++, NULL));
+	store_copy_text(r->address, sizeof r->address, store_col_text(s, k++, NULL));
 	r->has_point = !store_col_null(s, k);
 	r->lng = store_col_real(s, k++);
 	r->lat = store_col_real(s, k++);
-	copy(r->reporter_name, sizeof r->reporter_name, store_col_text(s, k++, NULL));
-	copy(r->reporter_phone_masked, sizeof r->reporter_phone_masked, store_col_text(s, k++, NULL));
+	store_copy_text(r->reporter_name, sizeof r->reporter_name, store_col_text(s, k++, NULL));
+	store_copy_text(r->reporter_phone_masked, sizeof r->reporter_phone_masked, store_col_text(s, k++, NULL));
 	r->reporter_user_id = col_id(s, k++);
 	r->anonymous = store_col_int(s, k++) != 0;
-	copy(r->state, sizeof r->state, store_col_text(s, k++, NULL));
+	store_copy_text(r->state, sizeof r->state, store_col_text(s, k++, NULL));
 	r->owner_area_id = col_id(s, k++);
 	r->owner_unit_id = col_id(s, k++);
-	copy(r->owner_level, sizeof r->owner_level, store_col_text(s, k++, NULL));
-	copy(r->handling_level, sizeof r->handling_level, store_col_text(s, k++, NULL));
-	copy(r->due_at, sizeof r->due_at, store_col_text(s, k++, NULL));
-	copy(r->handle_due_at, sizeof r->handle_due_at, store_col_text(s, k++, NULL));
-	copy(r->sweep_at, sizeof r->sweep_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->owner_level, sizeof r->owner_level, store_col_text(s, k++, NULL));
+	store_copy_text(r->handling_level, sizeof r->handling_level, store_col_text(s, k++, NULL));
+	store_copy_text(r->due_at, sizeof r->due_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->handle_due_at, sizeof r->handle_due_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->sweep_at, sizeof r->sweep_at, store_col_text(s, k++, NULL));
 	r->overdue = store_col_int(s, k++) != 0;
 	r->overdue_count = (int)store_col_int(s, k++);
-	copy(r->paused_at, sizeof r->paused_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->paused_at, sizeof r->paused_at, store_col_text(s, k++, NULL));
 	r->paused_minutes = (int)store_col_int(s, k++);
 	r->extension_days = (int)store_col_int(s, k++);
 	r->extension_asked = (int)store_col_int(s, k++);
@@ -124,38 +114,30 @@ static void request_from_row(struct store_stmt *s, struct request_row *r)
 	r->merged_into = col_id(s, k++);
 	r->solved = store_col_null(s, k) ? -1 : (int)store_col_int(s, k);
 	k++;
-	copy(r->feedback, sizeof r->feedback, store_col_text(s, k++, NULL));
-	copy(r->rated_at, sizeof r->rated_at, store_col_text(s, k++, NULL));
-	copy(r->created_at, sizeof r->created_at, store_col_text(s, k++, NULL));
-	copy(r->dispatched_at, sizeof r->dispatched_at, store_col_text(s, k++, NULL));
-	copy(r->acknowledged_at, sizeof r->acknowledged_at, store_col_text(s, k++, NULL));
-	copy(r->resolved_at, sizeof r->resolved_at, store_col_text(s, k++, NULL));
-	copy(r->closed_at, sizeof r->closed_at, store_col_text(s, k++, NULL));
-	copy(r->updated_at, sizeof r->updated_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->feedback, sizeof r->feedback, store_col_text(s, k++, NULL));
+	store_copy_text(r->rated_at, sizeof r->rated_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->created_at, sizeof r->created_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->dispatched_at, sizeof r->dispatched_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->acknowledged_at, sizeof r->acknowledged_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->resolved_at, sizeof r->resolved_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->closed_at, sizeof r->closed_at, store_col_text(s, k++, NULL));
+	store_copy_text(r->updated_at, sizeof r->updated_at, store_col_text(s, k++, NULL));
 	r->version = store_col_int(s, k++);
-	copy(r->category_name, sizeof r->category_name, store_col_text(s, k++, NULL));
-	copy(r->area_name, sizeof r->area_name, store_col_text(s, k++, NULL));
-	copy(r->area_parent_code, sizeof r->area_parent_code, store_col_text(s, k++, NULL));
-	copy(r->owner_name, sizeof r->owner_name, store_col_text(s, k++, NULL));
-	copy(r->owner_area_code, sizeof r->owner_area_code, store_col_text(s, k++, NULL));
-	copy(r->owner_parent_code, sizeof r->owner_parent_code, store_col_text(s, k++, NULL));
-	copy(r->owner_unit_area_code, sizeof r->owner_unit_area_code, store_col_text(s, k++, NULL));
+	store_copy_text(r->category_name, sizeof r->category_name, store_col_text(s, k++, NULL));
+	store_copy_text(r->area_name, sizeof r->area_name, store_col_text(s, k++, NULL));
+	store_copy_text(r->area_parent_code, sizeof r->area_parent_code, store_col_text(s, k++, NULL));
+	store_copy_text(r->owner_name, sizeof r->owner_name, store_col_text(s, k++, NULL));
+	store_copy_text(r->owner_area_code, sizeof r->owner_area_code, store_col_text(s, k++, NULL));
+	store_copy_text(r->owner_parent_code, sizeof r->owner_parent_code, store_col_text(s, k++, NULL));
+	store_copy_text(r->owner_unit_area_code, sizeof r->owner_unit_area_code, store_col_text(s, k++, NULL));
 }
+
+static void fill_request(struct store_stmt *s, void *out) { request_from_row(s, out); }
 
 static enum err one_request(struct store_conn *c, const char *sql, struct store_val p,
                             struct request_row *r, struct errinfo *ei)
 {
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, sql, &p, 1, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int k = store_next(s);
-	if (k == 1)
-		request_from_row(s, r);
-	store_done(s);
-	if (k < 0)
-		return step_error(k, ei, "reading a request");
-	return k == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such request") : ERR_OK;
+	return store_one_row(c, sql, &p, 1, fill_request, r, "request", ei);
 }
 
 enum err store_request_get(struct store_conn *c, int64_t id, struct request_row *r,
@@ -182,7 +164,7 @@ enum err store_request_code_taken(struct store_conn *c, const char *tracking_cod
 	int k = store_next(s);
 	store_done(s);
 	*taken = k == 1;
-	return k < 0 ? step_error(k, ei, "checking a tracking code") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "checking a tracking code") : ERR_OK;
 }
 
 enum err store_request_phone(struct store_conn *c, int64_t id, char **enc, struct errinfo *ei)
@@ -198,7 +180,7 @@ enum err store_request_phone(struct store_conn *c, int64_t id, char **enc, struc
 		*enc = strdup(store_col_text(s, 0, NULL));
 	store_done(s);
 	if (k < 0)
-		return step_error(k, ei, "reading a phone");
+		return store_step_error(k, ei, "reading a phone");
 	return k == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such request") : ERR_OK;
 }
 
@@ -238,7 +220,7 @@ enum err store_request_insert(struct store_conn *c, struct request_row *r, const
 	store_done(s);
 	if (k == 1)
 		return ERR_OK;
-	return step_error(k < 0 ? k : -(int)ERR_INTERNAL, ei, "adding a request");
+	return store_step_error(k < 0 ? k : -(int)ERR_INTERNAL, ei, "adding a request");
 }
 
 enum err store_request_update(struct store_conn *c, struct request_row *r, bool *won,
@@ -315,13 +297,13 @@ enum err store_request_events(struct store_conn *c, int64_t request_id,
 		memset(&e, 0, sizeof e);
 		e.request_id = store_col_int(s, 0);
 		e.seq = (int)store_col_int(s, 1);
-		copy(e.at, sizeof e.at, store_col_text(s, 2, NULL));
-		copy(e.action, sizeof e.action, store_col_text(s, 3, NULL));
-		copy(e.from_state, sizeof e.from_state, store_col_text(s, 4, NULL));
-		copy(e.to_state, sizeof e.to_state, store_col_text(s, 5, NULL));
+		store_copy_text(e.at, sizeof e.at, store_col_text(s, 2, NULL));
+		store_copy_text(e.action, sizeof e.action, store_col_text(s, 3, NULL));
+		store_copy_text(e.from_state, sizeof e.from_state, store_col_text(s, 4, NULL));
+		store_copy_text(e.to_state, sizeof e.to_state, store_col_text(s, 5, NULL));
 		e.actor_user_id = col_id(s, 6);
-		copy(e.actor_name, sizeof e.actor_name, store_col_text(s, 7, NULL));
-		copy(e.actor_level, sizeof e.actor_level, store_col_text(s, 8, NULL));
+		store_copy_text(e.actor_name, sizeof e.actor_name, store_col_text(s, 7, NULL));
+		store_copy_text(e.actor_level, sizeof e.actor_level, store_col_text(s, 8, NULL));
 		e.owner_area_id = col_id(s, 9);
 		e.owner_unit_id = col_id(s, 10);
 		e.note = store_col_text(s, 11, NULL);
@@ -329,7 +311,7 @@ enum err store_request_events(struct store_conn *c, int64_t request_id,
 		fn(ctx, &e);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading events") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading events") : ERR_OK;
 }
 
 /* --- parties and photos -------------------------------------------------------------------- */
@@ -358,18 +340,18 @@ enum err store_request_parties(struct store_conn *c, int64_t request_id,
 		memset(p, 0, sizeof *p);
 		p->request_id = store_col_int(s, 0);
 		p->unit_id = store_col_int(s, 1);
-		copy(p->unit_name, sizeof p->unit_name, store_col_text(s, 2, NULL));
-		copy(p->role, sizeof p->role, store_col_text(s, 3, NULL));
-		copy(p->state, sizeof p->state, store_col_text(s, 4, NULL));
-		copy(p->part, sizeof p->part, store_col_text(s, 5, NULL));
-		copy(p->result, sizeof p->result, store_col_text(s, 6, NULL));
-		copy(p->created_at, sizeof p->created_at, store_col_text(s, 7, NULL));
-		copy(p->updated_at, sizeof p->updated_at, store_col_text(s, 8, NULL));
+		store_copy_text(p->unit_name, sizeof p->unit_name, store_col_text(s, 2, NULL));
+		store_copy_text(p->role, sizeof p->role, store_col_text(s, 3, NULL));
+		store_copy_text(p->state, sizeof p->state, store_col_text(s, 4, NULL));
+		store_copy_text(p->part, sizeof p->part, store_col_text(s, 5, NULL));
+		store_copy_text(p->result, sizeof p->result, store_col_text(s, 6, NULL));
+		store_copy_text(p->created_at, sizeof p->created_at, store_col_text(s, 7, NULL));
+		store_copy_text(p->updated_at, sizeof p->updated_at, store_col_text(s, 8, NULL));
 		fn(ctx, p);
 	}
 	store_done(s);
 	free(p);
-	return k < 0 ? step_error(k, ei, "reading parties") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading parties") : ERR_OK;
 }
 
 enum err store_request_party_add(struct store_conn *c, const struct request_party_row *p,
@@ -423,13 +405,13 @@ enum err store_request_photos(struct store_conn *c, int64_t request_id,
 	while ((k = store_next(s)) == 1) {
 		memset(&p, 0, sizeof p);
 		p.request_id = store_col_int(s, 0);
-		copy(p.sha256, sizeof p.sha256, store_col_text(s, 1, NULL));
-		copy(p.stage, sizeof p.stage, store_col_text(s, 2, NULL));
+		store_copy_text(p.sha256, sizeof p.sha256, store_col_text(s, 1, NULL));
+		store_copy_text(p.stage, sizeof p.stage, store_col_text(s, 2, NULL));
 		p.event_seq = (int)store_col_int(s, 3);
 		fn(ctx, &p);
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "reading photos") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "reading photos") : ERR_OK;
 }
 
 /* --- lists ------------------------------------------------------------------------------------- */
@@ -516,7 +498,7 @@ static enum err run_list(struct store_conn *c, const char *sql, struct store_val
 	}
 	store_done(s);
 	free(row);
-	return k < 0 ? step_error(k, ei, "listing requests") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "listing requests") : ERR_OK;
 }
 
 /* Is every range a street's or wider? Newest first over so many rows is
@@ -758,7 +740,7 @@ enum err store_request_due(struct store_conn *c, const char *now, int limit, int
 	while ((k = store_next(s)) == 1 && *n < limit)
 		ids[(*n)++] = store_col_int(s, 0);
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "finding due requests") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "finding due requests") : ERR_OK;
 }
 
 /* --- roll-ups ---------------------------------------------------------------------------------------- */
@@ -829,5 +811,5 @@ enum err store_request_rollup_sum(struct store_conn *c, bool unit, int64_t id, c
 		for (int i = 0; i < RC__MAX; i++)
 			counts[i] = store_col_int(s, i);
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "summing roll-ups") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "summing roll-ups") : ERR_OK;
 }

@@ -50,6 +50,33 @@ enum err store_write(struct store *st, store_fn fn, void *arg, struct errinfo *e
 	return st->ops->write(st, fn, arg, ei);
 }
 
+enum err store_step_error(int r, struct errinfo *ei, const char *what)
+{
+	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
+}
+
+void store_copy_text(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+enum err store_one_row(struct store_conn *c, const char *sql, const struct store_val *p, int np,
+                       void (*fill)(struct store_stmt *s, void *out), void *out, const char *what,
+                       struct errinfo *ei)
+{
+	struct store_stmt *s = NULL;
+	enum err rc = store_query(c, sql, p, np, &s, ei);
+	if (rc != ERR_OK)
+		return rc;
+	int r = store_next(s);
+	if (r == 1)
+		fill(s, out);
+	store_done(s);
+	if (r < 0)
+		return err_set(ei, (enum err)-r, NULL, "reading the %s failed", what);
+	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such %s", what) : ERR_OK;
+}
+
 void store_mark_accounts(struct store_conn *c) { c->accounts_marked = true; }
 
 uint64_t store_accounts_generation(struct store *st) { return atomic_load(&st->accounts_gen); }

@@ -94,6 +94,16 @@ int store_schema_latest(const struct store *st);
 enum err store_copy(struct store *src, struct store *dst,
                     void (*report)(void *ctx, const char *table, int64_t rows), void *ctx,
                     struct errinfo *ei);
+/* Helpers every per-resource SQL file shares. */
+/* A step error (store_next's negative code) as an errinfo: "WHAT failed". */
+enum err store_step_error(int r, struct errinfo *ei, const char *what);
+/* Copies a column's text (NULL: "") into dst of n bytes, cut if longer. */
+void store_copy_text(char *dst, size_t n, const char *src);
+/* Runs a query for at most one row; fill reads it into out. ERR_NOTFOUND
+ * ("no such WHAT") when there is none. */
+enum err store_one_row(struct store_conn *c, const char *sql, const struct store_val *p, int np,
+                       void (*fill)(struct store_stmt *s, void *out), void *out, const char *what,
+                       struct errinfo *ei);
 /* Caching who a caller is (auth/session.c) is safe only while nobody
  * changes users, roles, scopes, sessions or API keys. A write callback that
  * does marks its connection; when its transaction ends (after the commit,

@@ -10,16 +10,6 @@
 #include "util/clock.h"
 #include "util/strbuf.h"
 
-static enum err step_error(int r, struct errinfo *ei, const char *what)
-{
-	return err_set(ei, (enum err)-r, NULL, "%s failed", what);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 void store_like_contains(const char *q, char *out, size_t cap)
 {
 	size_t w = 0;
@@ -33,24 +23,6 @@ void store_like_contains(const char *q, char *out, size_t cap)
 	out[w] = '\0';
 }
 
-/* Runs a one-row query; fill reads the row. ERR_NOTFOUND with what when none. */
-static enum err one_row(struct store_conn *c, const char *sql, const struct store_val *p, int np,
-                        void (*fill)(struct store_stmt *s, void *out), void *out, const char *what,
-                        struct errinfo *ei)
-{
-	struct store_stmt *s = NULL;
-	enum err rc = store_query(c, sql, p, np, &s, ei);
-	if (rc != ERR_OK)
-		return rc;
-	int r = store_next(s);
-	if (r == 1)
-		fill(s, out);
-	store_done(s);
-	if (r < 0)
-		return step_error(r, ei, "reading a row");
-	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such %s", what) : ERR_OK;
-}
-
 static enum err count_of(struct store_conn *c, const char *sql, const struct store_val *p, int np,
                          int64_t *n, struct errinfo *ei)
 {
@@ -61,7 +33,7 @@ static enum err count_of(struct store_conn *c, const char *sql, const struct sto
 	int r = store_next(s);
 	*n = r == 1 ? store_col_int(s, 0) : 0;
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "counting") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "counting") : ERR_OK;
 }
 
 /* Inserts with RETURNING id. */
@@ -78,7 +50,7 @@ static enum err insert_id(struct store_conn *c, const char *sql, const struct st
 	store_done(s);
 	if (r == 1)
 		return ERR_OK;
-	return step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "adding a row");
+	return store_step_error(r < 0 ? r : -(int)ERR_INTERNAL, ei, "adding a row");
 }
 
 /* --- units ------------------------------------------------------------------ */
@@ -93,21 +65,21 @@ static void unit_from_row(struct store_stmt *s, void *out)
 	struct unit_row *u = out;
 	memset(u, 0, sizeof *u);
 	u->id = store_col_int(s, 0);
-	copy(u->kind, sizeof u->kind, store_col_text(s, 1, NULL));
-	copy(u->name, sizeof u->name, store_col_text(s, 2, NULL));
-	copy(u->credit_code, sizeof u->credit_code, store_col_text(s, 3, NULL));
+	store_copy_text(u->kind, sizeof u->kind, store_col_text(s, 1, NULL));
+	store_copy_text(u->name, sizeof u->name, store_col_text(s, 2, NULL));
+	store_copy_text(u->credit_code, sizeof u->credit_code, store_col_text(s, 3, NULL));
 	u->area_id = store_col_int(s, 4);
-	copy(u->area_code, sizeof u->area_code, store_col_text(s, 5, NULL));
-	copy(u->area_name, sizeof u->area_name, store_col_text(s, 6, NULL));
-	copy(u->address, sizeof u->address, store_col_text(s, 7, NULL));
-	copy(u->created_at, sizeof u->created_at, store_col_text(s, 8, NULL));
-	copy(u->updated_at, sizeof u->updated_at, store_col_text(s, 9, NULL));
+	store_copy_text(u->area_code, sizeof u->area_code, store_col_text(s, 5, NULL));
+	store_copy_text(u->area_name, sizeof u->area_name, store_col_text(s, 6, NULL));
+	store_copy_text(u->address, sizeof u->address, store_col_text(s, 7, NULL));
+	store_copy_text(u->created_at, sizeof u->created_at, store_col_text(s, 8, NULL));
+	store_copy_text(u->updated_at, sizeof u->updated_at, store_col_text(s, 9, NULL));
 }
 
 enum err store_unit_get(struct store_conn *c, int64_t id, struct unit_row *u, struct errinfo *ei)
 {
 	struct store_val p[] = {SV_INT(id)};
-	return one_row(c, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.id = ?", p, 1, unit_from_row, u,
+	return store_one_row(c, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.id = ?", p, 1, unit_from_row, u,
 	               "unit", ei);
 }
 
@@ -115,7 +87,7 @@ enum err store_unit_by_name(struct store_conn *c, int64_t area_id, const char *n
                             struct unit_row *u, struct errinfo *ei)
 {
 	struct store_val p[] = {SV_INT(area_id), SV_TEXT(name)};
-	return one_row(c, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.area_id = ? AND u.name = ?", p, 2,
+	return store_one_row(c, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.area_id = ? AND u.name = ?", p, 2,
 	               unit_from_row, u, "unit", ei);
 }
 
@@ -150,7 +122,7 @@ enum err store_unit_named_in(struct store_conn *c, const char *name, const char 
 		(*count)++;
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "finding a unit") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "finding a unit") : ERR_OK;
 }
 
 enum err store_unit_list(struct store_conn *c, const struct unit_filter *f, unit_fn fn, void *ctx,
@@ -193,7 +165,7 @@ enum err store_unit_list(struct store_conn *c, const struct unit_filter *f, unit
 	}
 	store_done(s);
 	if (r < 0)
-		rc = step_error(r, ei, "listing units");
+		rc = store_step_error(r, ei, "listing units");
 out:
 	strbuf_free(&where);
 	strbuf_free(&sql);
@@ -264,7 +236,7 @@ enum err store_departments_for(struct store_conn *c, const char (*scopes)[SCOPE_
 	}
 	store_done(st);
 	if (r < 0)
-		rc = step_error(r, ei, "listing departments");
+		rc = store_step_error(r, ei, "listing departments");
 out:
 	strbuf_free(&sql);
 	return rc;
@@ -322,7 +294,7 @@ enum err store_unit_export(struct store_conn *c, const struct code_ranges *r,
 		fn(ctx, &u, store_col_text(s, 10, NULL), store_col_text(s, 11, NULL));
 	}
 	store_done(s);
-	return k < 0 ? step_error(k, ei, "exporting units") : ERR_OK;
+	return k < 0 ? store_step_error(k, ei, "exporting units") : ERR_OK;
 }
 
 /* --- contacts ----------------------------------------------------------------- */
@@ -345,13 +317,13 @@ enum err store_unit_contacts(struct store_conn *c, int64_t unit_id,
 		memset(&x, 0, sizeof x);
 		x.id = store_col_int(s, 0);
 		x.unit_id = store_col_int(s, 1);
-		copy(x.name, sizeof x.name, store_col_text(s, 2, NULL));
-		copy(x.title, sizeof x.title, store_col_text(s, 3, NULL));
-		copy(x.phone_masked, sizeof x.phone_masked, store_col_text(s, 4, NULL));
+		store_copy_text(x.name, sizeof x.name, store_col_text(s, 2, NULL));
+		store_copy_text(x.title, sizeof x.title, store_col_text(s, 3, NULL));
+		store_copy_text(x.phone_masked, sizeof x.phone_masked, store_col_text(s, 4, NULL));
 		fn(ctx, &x);
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading contacts") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading contacts") : ERR_OK;
 }
 
 enum err store_unit_contact_insert(struct store_conn *c, struct unit_contact_row *x,
@@ -392,7 +364,7 @@ enum err store_unit_contact_phone(struct store_conn *c, int64_t unit_id, int64_t
 		*enc = strdup(store_col_text(s, 0, NULL));
 	store_done(s);
 	if (r < 0)
-		return step_error(r, ei, "reading a phone");
+		return store_step_error(r, ei, "reading a phone");
 	return r == 0 ? err_set(ei, ERR_NOTFOUND, NULL, "no such contact of this unit") : ERR_OK;
 }
 
@@ -420,13 +392,13 @@ enum err store_department_areas(struct store_conn *c, int64_t unit_id, area_fn f
 		for (int i = 1; i < 8; i++)
 			if (strcmp(lv, levels[i]) == 0)
 				a.level = i;
-		copy(a.code, sizeof a.code, store_col_text(s, 2, NULL));
-		copy(a.name, sizeof a.name, store_col_text(s, 3, NULL));
-		copy(a.valid_to, sizeof a.valid_to, store_col_text(s, 4, NULL));
+		store_copy_text(a.code, sizeof a.code, store_col_text(s, 2, NULL));
+		store_copy_text(a.name, sizeof a.name, store_col_text(s, 3, NULL));
+		store_copy_text(a.valid_to, sizeof a.valid_to, store_col_text(s, 4, NULL));
 		fn(ctx, &a);
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading served areas") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading served areas") : ERR_OK;
 }
 
 enum err store_department_area_count(struct store_conn *c, int64_t unit_id, int64_t *n,
@@ -479,22 +451,22 @@ static void pairing_from_row(struct store_stmt *s, void *out)
 	memset(p, 0, sizeof *p);
 	p->id = store_col_int(s, 0);
 	p->unit_id = store_col_int(s, 1);
-	copy(p->unit_name, sizeof p->unit_name, store_col_text(s, 2, NULL));
-	copy(p->unit_kind, sizeof p->unit_kind, store_col_text(s, 3, NULL));
+	store_copy_text(p->unit_name, sizeof p->unit_name, store_col_text(s, 2, NULL));
+	store_copy_text(p->unit_kind, sizeof p->unit_kind, store_col_text(s, 3, NULL));
 	p->community_id = store_col_int(s, 4);
-	copy(p->community_code, sizeof p->community_code, store_col_text(s, 5, NULL));
-	copy(p->community_name, sizeof p->community_name, store_col_text(s, 6, NULL));
-	copy(p->starts_on, sizeof p->starts_on, store_col_text(s, 7, NULL));
-	copy(p->ends_on, sizeof p->ends_on, store_col_text(s, 8, NULL));
-	copy(p->content, sizeof p->content, store_col_text(s, 9, NULL));
-	copy(p->created_at, sizeof p->created_at, store_col_text(s, 10, NULL));
+	store_copy_text(p->community_code, sizeof p->community_code, store_col_text(s, 5, NULL));
+	store_copy_text(p->community_name, sizeof p->community_name, store_col_text(s, 6, NULL));
+	store_copy_text(p->starts_on, sizeof p->starts_on, store_col_text(s, 7, NULL));
+	store_copy_text(p->ends_on, sizeof p->ends_on, store_col_text(s, 8, NULL));
+	store_copy_text(p->content, sizeof p->content, store_col_text(s, 9, NULL));
+	store_copy_text(p->created_at, sizeof p->created_at, store_col_text(s, 10, NULL));
 }
 
 enum err store_pairing_get(struct store_conn *c, int64_t id, struct pairing_row *p,
                            struct errinfo *ei)
 {
 	struct store_val v[] = {SV_INT(id)};
-	return one_row(c, "SELECT " PAIRING_COLS PAIRING_FROM " WHERE p.id = ?", v, 1, pairing_from_row,
+	return store_one_row(c, "SELECT " PAIRING_COLS PAIRING_FROM " WHERE p.id = ?", v, 1, pairing_from_row,
 	               p, "pairing", ei);
 }
 
@@ -549,7 +521,7 @@ enum err store_pairing_list(struct store_conn *c, const struct pairing_filter *f
 	store_done(s);
 	free(row);
 	if (r < 0)
-		rc = step_error(r, ei, "listing pairings");
+		rc = store_step_error(r, ei, "listing pairings");
 out:
 	strbuf_free(&where);
 	strbuf_free(&sql);
@@ -613,14 +585,14 @@ enum err store_jc_list(struct store_conn *c, int64_t community_id,
 		m.id = store_col_int(s, 0);
 		m.community_id = store_col_int(s, 1);
 		m.unit_id = store_col_int(s, 2);
-		copy(m.unit_name, sizeof m.unit_name, store_col_text(s, 3, NULL));
-		copy(m.name, sizeof m.name, store_col_text(s, 4, NULL));
-		copy(m.post, sizeof m.post, store_col_text(s, 5, NULL));
-		copy(m.created_at, sizeof m.created_at, store_col_text(s, 6, NULL));
+		store_copy_text(m.unit_name, sizeof m.unit_name, store_col_text(s, 3, NULL));
+		store_copy_text(m.name, sizeof m.name, store_col_text(s, 4, NULL));
+		store_copy_text(m.post, sizeof m.post, store_col_text(s, 5, NULL));
+		store_copy_text(m.created_at, sizeof m.created_at, store_col_text(s, 6, NULL));
 		fn(ctx, &m);
 	}
 	store_done(s);
-	return r < 0 ? step_error(r, ei, "reading the joint committee") : ERR_OK;
+	return r < 0 ? store_step_error(r, ei, "reading the joint committee") : ERR_OK;
 }
 
 enum err store_jc_count(struct store_conn *c, int64_t community_id, int64_t unit_id,
