@@ -8,7 +8,7 @@ BIN := $(BUILD)/linli
 
 # pkg-config name → Debian package that provides it
 DEPS := libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev libsodium:libsodium-dev \
-        geos:libgeos-dev xlsxwriter:libxlsxwriter-dev
+        geos:libgeos-dev xlsxwriter:libxlsxwriter-dev libcurl:libcurl4-openssl-dev
 TEST_DEPS := cmocka:libcmocka-dev
 PKGS := $(foreach d,$(DEPS),$(firstword $(subst :, ,$(d))))
 

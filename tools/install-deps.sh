@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Debian package per need. Build: compiler and libraries. Test: cmocka, PostgreSQL,
 # sanitizer runtime, Chromium for browser tests, wrk for benchmarks.
 apt_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
-          libpq-dev libgeos-dev libxlsxwriter-dev postgresql libcmocka-dev clang sqlite3 chromium
+          libpq-dev libgeos-dev libxlsxwriter-dev libcurl4-openssl-dev postgresql libcmocka-dev clang sqlite3 chromium
           fonts-wqy-microhei wrk curl unzip)
 
 missing=()
