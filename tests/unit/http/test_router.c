@@ -206,6 +206,59 @@ static void test_first_row_wins(void **state)
 	router_free(rt);
 }
 
+
+/* A ".{name}" suffix parameter (Open311's "services.{format}" and
+ * "services/{code}.{format}"): split at the segment's last dot, both
+ * sides non-empty; a literal base must match exactly. */
+static const struct field_spec p_fmt[] = {
+	{.name = "format", .type = FIELD_STRING},
+	FIELDS_END,
+};
+static const struct field_spec p_code_fmt[] = {
+	{.name = "code", .type = FIELD_STRING},
+	{.name = "format", .type = FIELD_STRING},
+	FIELDS_END,
+};
+static void test_suffix_param(void **state)
+{
+	(void)state;
+	static const struct route t[] = {
+		{HTTP_GET, "/o/services.{format}", h_a, CAP_PUBLIC, p_fmt, NULL, NULL, NULL},
+		{HTTP_GET, "/o/services/{code}.{format}", h_b, CAP_PUBLIC, p_code_fmt, NULL, NULL, NULL},
+	};
+	struct route_match m;
+	unsigned allow;
+	struct router *rt = build_ok(t, N(t));
+	assert_int_equal(router_match(rt, HTTP_GET, "/o/services.json", &m, &allow), ERR_OK);
+	assert_int_equal(m.index, 0);
+	assert_int_equal(m.nparams, 1);
+	assert_string_equal(m.params[0].key, "format");
+	assert_string_equal(m.params[0].value, "json");
+	assert_int_equal(router_match(rt, HTTP_GET, "/o/services/01.02.xml", &m, &allow), ERR_OK);
+	assert_int_equal(m.index, 1);
+	assert_int_equal(m.nparams, 2);
+	assert_string_equal(m.params[0].key, "code");
+	assert_string_equal(m.params[0].value, "01.02"); /* the last dot splits */
+	assert_string_equal(m.params[1].key, "format");
+	assert_string_equal(m.params[1].value, "xml");
+	/* no dot, an empty side, or another base: no match */
+	assert_int_equal(router_match(rt, HTTP_GET, "/o/services", &m, &allow), ERR_NOTFOUND);
+	assert_int_equal(router_match(rt, HTTP_GET, "/o/services.", &m, &allow), ERR_NOTFOUND);
+	assert_int_equal(router_match(rt, HTTP_GET, "/o/services/.json", &m, &allow), ERR_NOTFOUND);
+	assert_int_equal(router_match(rt, HTTP_GET, "/o/servicesx.json", &m, &allow), ERR_NOTFOUND);
+	assert_int_equal(router_match(rt, HTTP_GET, "/o/services/01", &m, &allow), ERR_NOTFOUND);
+	router_free(rt);
+
+	static const struct route undeclared[] = {
+		{HTTP_GET, "/o/services.{fmt}", h_a, CAP_PUBLIC, p_fmt, NULL, NULL, NULL},
+	};
+	build_refused(undeclared, N(undeclared), "/o/services.{fmt}");
+	static const struct route empty_base[] = {
+		{HTTP_GET, "/o/.{format}", h_a, CAP_PUBLIC, p_fmt, NULL, NULL, NULL},
+	};
+	build_refused(empty_base, N(empty_base), "/o/.{format}");
+}
+
 /* "Nothing ships unchecked": a row without a capability fails the build. */
 static void test_build_refuses_null_cap(void **state)
 {
@@ -407,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_path_notfound),
 		cmocka_unit_test(test_wrong_method_allow_mask),
 		cmocka_unit_test(test_first_row_wins),
+		cmocka_unit_test(test_suffix_param),
 		cmocka_unit_test(test_build_refuses_null_cap),
 		cmocka_unit_test(test_build_refuses_no_handler_or_bad_method),
 		cmocka_unit_test(test_build_refuses_bad_pattern),
