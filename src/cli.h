@@ -65,6 +65,7 @@ int cmd_audit_verify(int argc, char **argv);
 int cmd_rollup_verify(int argc, char **argv); /* cli_figures.c */
 int cmd_import(int argc, char **argv); /* cli_registers.c */
 int cmd_export(int argc, char **argv);
+int cmd_openapi(int argc, char **argv); /* cli_openapi.c */
 /* Creates the demo users (init --demo). */
 int cli_demo_users(struct app *app);
 /* The command table row of a name. */

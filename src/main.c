@@ -55,6 +55,8 @@ static const struct command commands[] = {
 	{"gen", cmd_gen,
 	 "linli gen --scale city|district [--districts N] [--people N] [--seed N] [--today D] [--db URL]",
 	 "Generate synthetic registers for benchmarks (city: 10 districts of about a million people)."},
+	{"openapi", cmd_openapi, "linli openapi",
+	 "Print the OpenAPI 3 document of /api/v1 (the one GET /api/v1/openapi.json serves)."},
 	{"version", cmd_version, "linli version", "Print the version."},
 	{NULL, NULL, NULL, NULL},
 };

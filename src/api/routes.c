@@ -2,6 +2,7 @@
  * the access check, input validation, metrics and the API document all
  * read it. */
 #include "api/api.h"
+#include "api/openapi.h"
 
 #include <stdlib.h>
 
@@ -145,6 +146,8 @@ static const struct field_spec calendar_deadline_query[] = {
 const struct route core_routes[] = {
 	{HTTP_GET, "/api/v1/health", api_health, CAP_PUBLIC, NULL, NULL, NULL,
 	 "Version, backend and whether the store answers"},
+	{HTTP_GET, "/api/v1/openapi.json", api_openapi, CAP_AUTHENTICATED, NULL, NULL, NULL,
+	 "The OpenAPI 3 document of /api/v1, generated from this table"},
 	{HTTP_GET, "/metrics", api_metrics, CAP_PUBLIC, NULL, NULL, NULL,
 	 "Prometheus text: requests, latency, store queue and commit batches"},
 	{HTTP_POST, "/api/v1/session", api_session_create, CAP_PUBLIC, NULL, NULL, session_body,

@@ -111,6 +111,7 @@ const DEMO = {
 const DAY = '2031-03-12'; // a Wednesday
 const REQUESTS = {
   'GET /api/v1/health': () => ({ path: '/api/v1/health', ok: 200 }),
+  'GET /api/v1/openapi.json': () => ({ path: '/api/v1/openapi.json', ok: 200 }),
   'GET /metrics': () => ({ path: '/metrics', ok: 200 }),
   'POST /api/v1/session': (c) => ({
     path: '/api/v1/session', ok: 200,
