@@ -9,6 +9,7 @@
 #include "app.h"
 #include "domain/categories.h"
 #include "domain/dispatch_rules.h"
+#include "domain/open311.h"
 #include "limits.h"
 
 static const char *const owner_levels[] = {"grid", "community", "street", "district", NULL};
@@ -47,7 +48,10 @@ static const struct field_spec categories_query[] = {
 	{.name = "limit_normal", .type = FIELD_STRING, .min = 0, .max = 8, .check = check_limit,      \
 	 .doc = "5d working days, 4wh working hours, 2h hours; \"\": the parent's"},                  \
 	{.name = "limit_urgent", .type = FIELD_STRING, .min = 0, .max = 8, .check = check_limit},     \
-	{.name = "limit_critical", .type = FIELD_STRING, .min = 0, .max = 8, .check = check_limit}
+	{.name = "limit_critical", .type = FIELD_STRING, .min = 0, .max = 8, .check = check_limit},    \
+	{.name = "attributes", .type = FIELD_ARRAY, .max_items = OPEN311_ATTRS_MAX,                  \
+	 .doc = "Open311 attribute definitions: [{code, datatype, required, variable, order,"         \
+	        " description, datatype_description, values: [{key, name}]}]; []: none"}
 static const struct field_spec category_create_body[] = {
 	{.name = "code", .type = FIELD_STRING, .required = true, .min = 1, .max = CATEGORY_CODE_MAX,
 	 .check = check_code, .doc = "the parent's code and more, 0-9A-Za-z"},
@@ -157,9 +161,13 @@ static void api_categories_get(struct req *r)
 	reply_json(r, 200, o);
 }
 
-static void category_input_of(struct req *r, struct category_input *in)
+/* *attrs (freed by the caller) holds the attributes' text the input points at. */
+static void category_input_of(struct req *r, struct category_input *in, char **attrs)
 {
 	memset(in, 0, sizeof *in);
+	const struct field_val *av = req_field(r, "attributes");
+	*attrs = av && av->present ? json_dumps(av->arr, JSON_COMPACT) : NULL;
+	in->attributes = *attrs;
 	in->code = req_str(r, "code");
 	in->parent_id = req_int(r, "parent_id", 0);
 	in->name = req_str(r, "name");
@@ -189,14 +197,17 @@ static void api_categories_create(struct req *r)
 	struct actor a;
 	req_actor(r, &a);
 	struct category_input in;
-	category_input_of(r, &in);
+	char *attrs = NULL;
+	category_input_of(r, &in, &attrs);
 	struct category_row *out = malloc(sizeof *out);
 	if (out == NULL) {
+		free(attrs);
 		reply_error(r, ERR_INTERNAL, NULL, "out of memory");
 		return;
 	}
 	reply_category(r, categories_create(req_app(r), &a, &in, out, req_errinfo(r)), out, 201);
 	free(out);
+	free(attrs);
 }
 
 static void api_categories_update(struct req *r)
@@ -204,15 +215,18 @@ static void api_categories_update(struct req *r)
 	struct actor a;
 	req_actor(r, &a);
 	struct category_input in;
-	category_input_of(r, &in);
+	char *attrs = NULL;
+	category_input_of(r, &in, &attrs);
 	struct category_row *out = malloc(sizeof *out);
 	if (out == NULL) {
+		free(attrs);
 		reply_error(r, ERR_INTERNAL, NULL, "out of memory");
 		return;
 	}
 	reply_category(r, categories_update(req_app(r), &a, req_int(r, "id", 0), &in, out, req_errinfo(r)),
 	               out, 200);
 	free(out);
+	free(attrs);
 }
 
 /* --- dispatch rules ---------------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "domain/calendar.h"
+#include "domain/open311.h"
 #include "domain/registers_io.h"
 #include "domain/units.h"
 #include "limits.h"
@@ -350,9 +351,43 @@ enum err categories_get(struct app *app, int64_t id, struct category_row *out,
 
 /* --- create and update ---------------------------------------------------------------------- */
 
+/* The Open311 attribute definitions as stored: checked and normalised
+ * (domain/open311.c), "" for none. */
+static enum err attributes_normal(const char *text, char *out, size_t n, struct errinfo *ei)
+{
+	out[0] = '\0';
+	if (text == NULL || text[0] == '\0')
+		return ERR_OK;
+	json_error_t jerr;
+	json_t *defs = json_loads(text, JSON_REJECT_DUPLICATES, &jerr), *norm = NULL;
+	if (defs == NULL)
+		return err_set(ei, ERR_INVALID, "attributes", "attributes is not JSON: %s", jerr.text);
+	enum err rc = open311_attributes_check(defs, &norm, ei);
+	json_decref(defs);
+	if (rc != ERR_OK)
+		return rc;
+	char *dump = json_array_size(norm) > 0 ? json_dumps(norm, JSON_COMPACT) : NULL;
+	json_decref(norm);
+	if (dump != NULL && strlen(dump) >= n)
+		rc = err_set(ei, ERR_INVALID, "attributes", "the attribute definitions exceed %zu bytes",
+		             n - 1);
+	else if (dump != NULL)
+		snprintf(out, n, "%s", dump);
+	free(dump);
+	return rc;
+}
+
 static enum err input_check(const struct category_input *in, bool create, struct errinfo *ei)
 {
 	enum err rc;
+	if (in->attributes != NULL) {
+		char *buf = malloc(CATEGORY_ATTRIBUTES_MAX + 1);
+		rc = buf ? attributes_normal(in->attributes, buf, CATEGORY_ATTRIBUTES_MAX + 1, ei)
+		         : err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+		free(buf);
+		if (rc != ERR_OK)
+			return rc;
+	}
 	if (create && (in->name == NULL || in->name[0] == '\0'))
 		return err_set(ei, ERR_INVALID, "name", "name is required");
 	if (in->name != NULL &&
@@ -461,6 +496,10 @@ static void apply_common(struct category_row *r, const struct category_input *in
 	set_text(r->limit_critical, sizeof r->limit_critical, in->limit_critical);
 	if (in->active >= 0)
 		r->active = in->active != 0;
+	/* checked by input_check already */
+	if (in->attributes != NULL &&
+	    attributes_normal(in->attributes, r->attributes, sizeof r->attributes, NULL) != ERR_OK)
+		r->attributes[0] = '\0';
 }
 
 static void object_of(int64_t id, char out[64])

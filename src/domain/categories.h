@@ -93,6 +93,8 @@ struct category_input {
 	const char *default_department; /* import: the department by id or by its unique name */
 	const char *limit_normal, *limit_urgent, *limit_critical; /* "" clears */
 	int active;                    /* -1: unchanged (create: active) */
+	const char *attributes;        /* Open311 attribute definitions, JSON list text
+	                                * (domain/open311.h); "" or "[]" clears, NULL: unchanged */
 };
 
 /* parent < 0: the whole tree; 0: the top level; else its children. */

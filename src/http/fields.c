@@ -31,6 +31,7 @@ const char *field_type_name(enum field_type t)
 		/* FIELD_OBJECT */ "object",
 		/* FIELD_INTS */ "array",
 		/* FIELD_STRINGS */ "array",
+		/* FIELD_ARRAY */ "array",
 	};
 	return (unsigned)t < FIELD__MAX ? names[t] : "?";
 }
@@ -216,6 +217,15 @@ enum err fields_from_json(const struct field_spec *spec, json_t *obj, struct fie
 				return err_set(ei, ERR_INVALID, f->name, "%s must be a JSON object", f->name);
 			v->present = true;
 			v->obj = val;
+			break;
+		case FIELD_ARRAY:
+			if (!json_is_array(val))
+				return err_set(ei, ERR_INVALID, f->name, "%s must be a JSON array", f->name);
+			if (f->max_items > 0 && json_array_size(val) > (size_t)f->max_items)
+				return err_set(ei, ERR_INVALID, f->name, "%s: at most %d items", f->name,
+				               f->max_items);
+			v->present = true;
+			v->arr = val;
 			break;
 		case FIELD_INTS: {
 			if (!json_is_array(val))

@@ -26,6 +26,8 @@ enum field_type {
 	FIELD_INTS,    /* JSON array of integers min..max (body only), at most max_items */
 	FIELD_STRINGS, /* JSON array of strings (body only): each item as FIELD_STRING
 	                * with min/max/check; at most max_items; .arr gets the array */
+	FIELD_ARRAY,   /* a JSON array (body only), checked by the handler; .arr borrows it;
+	                * at most max_items */
 	FIELD__MAX
 };
 

@@ -36,7 +36,9 @@ struct route {
 	const char *cap;                 /* capability the caller needs, or CAP_PUBLIC */
 	const struct field_spec *params; /* path parameters, by name */
 	const struct field_spec *query;  /* query parameters */
-	const struct field_spec *body;   /* JSON body fields; NULL: no body */
+	const struct field_spec *body;   /* JSON body fields; NULL: no body. With raw_type
+	                                  * application/x-www-form-urlencoded: the form's
+	                                  * fields, which the handler parses (Open311) */
 	const char *summary;             /* one line for the API document */
 	const char *raw_type;            /* takes a raw body of this media type (e.g. "text/csv",
 	                                  * up to LIMIT_UPLOAD_BYTES) instead of JSON; see req_raw.
@@ -65,6 +67,8 @@ const struct identity *req_identity(struct req *r);
 void req_actor(struct req *r, struct actor *out);
 /* The client's address as text. */
 const char *req_address(const struct req *r);
+/* A request header's value (NULL when absent); valid during the request. */
+const char *req_header(struct req *r, const char *name);
 /* Did the request arrive over TLS (directly or per X-Forwarded-Proto)? */
 bool req_tls(struct req *r);
 /* Adds a Set-Cookie header to the reply about to be sent. */

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/open311.h"
 #include "app.h"
 #include "auth/access.h"
 #include "auth/session.h"
@@ -39,6 +40,11 @@ void req_actor(struct req *r, struct actor *out)
 	out->login = r->who.login;
 	out->address = r->remote;
 	out->request_id = r->rid;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 bool req_tls(struct req *r)
@@ -196,6 +202,8 @@ static bool body_follows(struct req *r)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
 }
 
+static bool is_open311_path(const char *p) { return strncmp(p, "/open311/", 9) == 0; }
+
 static void reply_error_allow(struct req *r, enum err code, const char *field, const char *msg,
                               unsigned allow)
 {
@@ -207,12 +215,19 @@ static void reply_error_allow(struct req *r, enum err code, const char *field, c
 		r->deferred_allow = allow;
 		return;
 	}
-	json_t *e = json_pack("{s:s, s:s}", "code", err_name(code), "message", msg ? msg : "");
-	if (field != NULL && field[0] != '\0')
-		json_object_set_new(e, "field", json_string(field));
-	json_t *doc = json_pack("{s:o}", "error", e);
-	char *text = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
+	char *text = NULL;
+	const char *ctype = "application/json";
+	if (is_open311_path(r->path)) {
+		/* Open311 clients read the spec's error array, never ours */
+		text = open311_error_body(r->path, err_http_status(code), msg ? msg : "", &ctype);
+	} else {
+		json_t *e = json_pack("{s:s, s:s}", "code", err_name(code), "message", msg ? msg : "");
+		if (field != NULL && field[0] != '\0')
+			json_object_set_new(e, "field", json_string(field));
+		json_t *doc = json_pack("{s:o}", "error", e);
+		text = json_dumps(doc, JSON_COMPACT);
+		json_decref(doc);
+	}
 	if (text == NULL)
 		return;
 	struct MHD_Response *resp =
@@ -221,7 +236,7 @@ static void reply_error_allow(struct req *r, enum err code, const char *field, c
 		free(text);
 		return;
 	}
-	MHD_add_response_header(resp, "Content-Type", "application/json");
+	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (allow != 0) {
 		char buf[64] = "";
@@ -351,7 +366,7 @@ static size_t body_limit(const struct route *rt)
 
 static bool is_api_path(const char *p)
 {
-	return strncmp(p, "/api/", 5) == 0 || strcmp(p, "/api") == 0;
+	return strncmp(p, "/api/", 5) == 0 || strcmp(p, "/api") == 0 || is_open311_path(p);
 }
 
 /* API requests count against the client address's bucket; static files
