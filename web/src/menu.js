@@ -58,6 +58,7 @@ export const menu = [
       { name: 'adminApiKeys', titleKey: 'menu.adminApiKeys', caps: ['apikey.manage'] },
       { name: 'adminAudit', titleKey: 'menu.adminAudit', caps: ['audit.read'] },
       { name: 'systemHealth', titleKey: 'menu.systemHealth', caps: ['system.read'] },
+      { name: 'adminApiDocs', titleKey: 'menu.adminApiDocs', caps: ['apikey.manage', 'system.read'] },
     ],
   },
 ];

@@ -71,6 +71,14 @@ export const routes = [
         meta: { titleKey: 'menu.adminApiKeys', caps: ['apikey.manage'] },
       },
       {
+        // The API's own description; any logged-in caller may read the JSON,
+        // the page is for those who connect systems (API keys) or run it.
+        path: 'admin/api',
+        name: 'adminApiDocs',
+        component: () => import('./pages/admin/ApiDocsPage.vue'),
+        meta: { titleKey: 'menu.adminApiDocs', caps: ['apikey.manage', 'system.read'] },
+      },
+      {
         path: 'admin/audit',
         name: 'adminAudit',
         component: () => import('./pages/admin/AuditPage.vue'),

@@ -1,6 +1,7 @@
 // English: the console's second locale. Same keys as zh-CN.js.
 import { mergeMessages } from './merge.js';
 import requests from './requests.en.js';
+import apidocs from './apidocs.en.js';
 
 const base = {
   app: {
@@ -825,4 +826,4 @@ const base = {
   },
 };
 
-export default mergeMessages(base, requests);
+export default mergeMessages(mergeMessages(base, requests), apidocs);

@@ -2,6 +2,7 @@
 // from here or from en.js; both files hold the same keys (the browser test checks).
 import { mergeMessages } from './merge.js';
 import requests from './requests.zh-CN.js';
+import apidocs from './apidocs.zh-CN.js';
 
 const base = {
   app: {
@@ -826,4 +827,4 @@ const base = {
   },
 };
 
-export default mergeMessages(base, requests);
+export default mergeMessages(mergeMessages(base, requests), apidocs);
