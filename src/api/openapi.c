@@ -48,6 +48,10 @@ static const struct answer {
 	{HTTP_POST, "/api/v1/dispatch-rules", 201, false, NULL},
 	{HTTP_POST, "/api/v1/requests", 201, false, NULL},
 	{HTTP_POST, "/api/v1/public/requests", 201, false, NULL},
+	{HTTP_POST, "/api/v1/webhooks", 201, false, NULL},
+	/* a delivery queued, not yet made */
+	{HTTP_POST, "/api/v1/webhooks/{id}/deliveries/{did}/redeliver", 202, false, NULL},
+	{HTTP_POST, "/api/v1/webhooks/{id}/ping", 202, false, NULL},
 	/* photos are stored by content: the same bytes again answer 200 */
 	{HTTP_POST, "/api/v1/photos", 201, true, NULL},
 	{HTTP_POST, "/api/v1/public/photos", 201, true, NULL},
@@ -313,7 +317,7 @@ static bool has_field(const struct field_spec *spec, const char *name)
 	return spec_find(spec, name, strlen(name)) != NULL;
 }
 
-static json_t *success(const struct route *rt, const char *media)
+static json_t *success(const struct route *rt, const char *media, unsigned status)
 {
 	json_t *content;
 	if (media != NULL) {
@@ -326,9 +330,11 @@ static json_t *success(const struct route *rt, const char *media)
 		                       : json_object();
 		content = json_pack("{s:{s:o}}", "application/json", "schema", schema);
 	}
-	return json_pack("{s:s, s:o}", "description",
-	                 media ? "The file." : "Success; the shape is described in docs/API.md.",
-	                 "content", content);
+	const char *desc = media          ? "The file."
+	                   : status == 201 ? "Created; the shape is described in docs/API.md."
+	                   : status == 202 ? "Accepted (queued); the shape is described in docs/API.md."
+	                                   : "Success; the shape is described in docs/API.md.";
+	return json_pack("{s:s, s:o}", "description", desc, "content", content);
 }
 
 static void add_ref(json_t *responses, const char *status, const char *name)
@@ -346,8 +352,8 @@ static json_t *responses(const struct route *rt)
 	char code[8];
 	snprintf(code, sizeof code, "%u", status);
 	if (a != NULL && a->or_200)
-		json_object_set_new(out, "200", success(rt, a->media));
-	json_object_set_new(out, code, success(rt, a ? a->media : NULL));
+		json_object_set_new(out, "200", success(rt, a->media, 200));
+	json_object_set_new(out, code, success(rt, a ? a->media : NULL, status));
 	bool is_public = strcmp(rt->cap, CAP_PUBLIC) == 0;
 	bool unsafe = rt->method != HTTP_GET;
 	add_ref(out, "400", "Invalid");
