@@ -421,6 +421,18 @@ const REQUESTS = {
   'GET /api/v1/figures/map': () => ({
     path: `/api/v1/figures/map?area=${fx.community}&level=grid&figure=received&from=${TODAY}&to=${TODAY}`, ok: 200,
   }),
+  // Open311 (public routes; the API key, when needed, travels in the query or the form)
+  'GET /open311/v2/discovery.{format}': () => ({ path: '/open311/v2/discovery.json', ok: 200 }),
+  'GET /open311/v2/services.{format}': () => ({ path: '/open311/v2/services.xml', ok: 200 }),
+  'GET /open311/v2/services/{service_code}.{format}': () => ({ path: '/open311/v2/services/nosuch.json', ok: 404 }),
+  'POST /open311/v2/requests.{format}': () => ({
+    path: '/open311/v2/requests.json', ok: 403, body: 'service_code=0101&lat=39.9&long=116.4',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  }),
+  'GET /open311/v2/requests.{format}': () => ({ path: '/open311/v2/requests.json?status=closed', ok: 200 }),
+  'GET /open311/v2/requests/{service_request_id}.{format}': () => ({ path: '/open311/v2/requests/999999999.json', ok: 404 }),
+  'GET /open311/v2/tokens/{token}.{format}': () => ({ path: '/open311/v2/tokens/ZZZZZZZZZZ.xml', ok: 404 }),
+  'GET /open311/v2/servicerequestupdates.{format}': () => ({ path: '/open311/v2/servicerequestupdates.json', ok: 403 }),
 
   'DELETE /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
 };
