@@ -653,14 +653,15 @@ enum err categories_update(struct app *app, const struct actor *a, int64_t id,
 static const char *const columns[] = {"code",           "name",          "parent_code",
                                       "kind",           "intake_standard", "default_level",
                                       "default_department", "limit_normal", "limit_urgent",
-                                      "limit_critical", "closure_standard", NULL};
+                                      "limit_critical", "closure_standard", "attributes",
+                                      NULL};
 enum { CC_CODE, CC_NAME, CC_PARENT, CC_KIND, CC_INTAKE, CC_LEVEL, CC_DEPT, CC_NORMAL, CC_URGENT,
-       CC_CRITICAL, CC_CLOSURE };
+       CC_CRITICAL, CC_CLOSURE, CC_ATTRIBUTES };
 static const char *const required[] = {"code", "name", NULL};
 static const char *const titles[] = {"分类代码", "分类名称",   "上级代码",   "类型",
                                      "立案标准", "默认处置层级", "默认责任部门", "一般时限",
                                      "紧急时限", "特急时限",   "结案标准",   "启用",
-                                     NULL};
+                                     "Open311 属性", NULL};
 
 static enum err row_import(struct import_ctx *x, struct store_conn *c, const struct import_row *r,
                            struct errinfo *ei)
@@ -677,6 +678,7 @@ static enum err row_import(struct import_ctx *x, struct store_conn *c, const str
 		.limit_urgent = import_get(r, CC_URGENT),
 		.limit_critical = import_get(r, CC_CRITICAL),
 		.closure_standard = import_get(r, CC_CLOSURE),
+		.attributes = import_get(r, CC_ATTRIBUTES), /* JSON text, as the API takes it */
 		.active = -1,
 	};
 	struct category_row *out = malloc(sizeof *out);
@@ -714,7 +716,8 @@ static void export_one(void *ctx, const struct category_row *r)
 	                       r->limit_urgent,
 	                       r->limit_critical,
 	                       r->closure_standard,
-	                       r->active ? "是" : "否"};
+	                       r->active ? "是" : "否",
+	                       r->attributes};
 	e->emit(e->ctx, cells);
 }
 

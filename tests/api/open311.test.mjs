@@ -15,7 +15,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { startServer, api, root } from '../lib/server.mjs';
 import { stopClean } from './helpers.mjs';
-import { makeUser, square } from './registers-helpers.mjs';
+import { makeUser, square, upload, download, xlsxRows } from './registers-helpers.mjs';
 
 const O = '/open311/v2';
 const G1 = [116.45, 39.91]; // inside grid 1
@@ -206,6 +206,25 @@ test('category attributes: definitions are checked where categories are edited',
   assert.equal(cleared.attributes, null);
   svc = (await get('/services.json')).body.find((s) => s.service_code === '0102');
   assert.equal(svc.metadata, false);
+});
+
+test('category attributes: the CSV import takes them as JSON (checked like the API), the export gives them back', async () => {
+  const header = 'code,name,parent_code,kind,intake_standard,default_level,default_department,limit_normal,limit_urgent,limit_critical,closure_standard,attributes\n';
+  const attrs = '[{"code":"kind","datatype":"singlevaluelist","required":true,"values":[{"key":"tree","name":"树木"}]}]';
+  const bad = `${header}05,园林,,event,,community,,5d,,,,\n0501,树木倒伏,05,,,,,,,,,"[{""code"":""x"",""datatype"":""colour""}]"\n`;
+  const refused = await upload(server, u.admin, '/api/v1/imports/categories', bad);
+  assert.equal(refused.status, 422, JSON.stringify(refused.body));
+  assert.deepEqual(refused.body.errors.map((e) => [e.line, e.column]), [[3, 'attributes']]);
+  const good = `${header}05,园林,,event,,community,,5d,,,,\n0501,树木倒伏,05,,,,,,,,,"${attrs.replaceAll('"', '""')}"\n`;
+  const res = await upload(server, u.admin, '/api/v1/imports/categories', good);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const d = valid('service-definition', await ok(await get('/services/0501.json'), 200, 'imported'));
+  assert.deepEqual(d.attributes.map((a) => [a.code, a.required, a.values.length]), [['kind', true, 1]]);
+  const x = await download(server, u.admin, '/api/v1/exports/categories');
+  const rows = xlsxRows(x.buf);
+  const col = rows[0].indexOf('Open311 属性');
+  assert.ok(col > 0, rows[0].join());
+  assert.equal(JSON.parse(rows.find((r) => r[0] === '0501')[col])[0].code, 'kind');
 });
 
 // --- filing ---------------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ test('categories: the CSV import (template, dry run, errors by line and column, 
   const tpl = await download(server, district, '/api/v1/imports/categories/template');
   assert.equal(tpl.status, 200);
   assert.equal(tpl.buf.toString('utf8').replace(/^\uFEFF/, '').trim(),
-    'code,name,parent_code,kind,intake_standard,default_level,default_department,limit_normal,limit_urgent,limit_critical,closure_standard');
+    'code,name,parent_code,kind,intake_standard,default_level,default_department,limit_normal,limit_urgent,limit_critical,closure_standard,attributes');
   const header = 'code,name,parent_code,kind,intake_standard,default_level,default_department,limit_normal,limit_urgent,limit_critical,closure_standard\n';
   const good = `${header}`
     + '02,供水供电供气供暖,,事件,停水停电停气停暖,区,区水务局,24h,4wh,2h,恢复供应\n'
