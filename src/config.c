@@ -35,6 +35,11 @@ const struct config_key config_keys[] = {
 	{"figure_weights", "the composite's weights of response, solve and satisfaction rates, summing to 1 (default 0.1,0.5,0.4)"},
 	{"satisfaction_weight_basic", "weight of a basically satisfied rating in the satisfaction rate, 0 to 1 (default 0.9)"},
 	{"league_min_rated", "rated requests a unit needs to be ranked in a league table (default 10)"},
+	{"webhook_connect_timeout", "seconds to connect to a webhook receiver (default 3)"},
+	{"webhook_timeout", "seconds a webhook delivery may take in all, then it counts as failed (default 10)"},
+	{"webhook_retry_base", "seconds before a failed webhook delivery is retried; later retries wait 3, 6, 30, 120, 360, 1440, 2880 times as long, ±20 % (default 10)"},
+	{"webhook_max_attempts", "attempts before a webhook delivery is parked (default 8)"},
+	{"webhook_proxy", "HTTP proxy for webhook deliveries, e.g. http://proxy:3128; none means direct, whatever the environment says (default none)"},
 	{NULL, NULL},
 };
 
@@ -62,6 +67,10 @@ void config_defaults(struct config *c)
 	c->figure_weights[2] = 0.4;
 	c->satisfaction_weight_basic = 0.9;
 	c->league_min_rated = 10;
+	c->webhook_connect_timeout = 3;
+	c->webhook_timeout = 10;
+	c->webhook_retry_base = 10;
+	c->webhook_max_attempts = 8;
 }
 
 bool config_has_key(const char *key)
@@ -165,6 +174,24 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 	}
 	if (strcmp(key, "league_min_rated") == 0)
 		return set_int(&c->league_min_rated, key, v, 0, 1000000, ei);
+	if (strcmp(key, "webhook_connect_timeout") == 0)
+		return set_int(&c->webhook_connect_timeout, key, v, 1, 60, ei);
+	if (strcmp(key, "webhook_timeout") == 0)
+		return set_int(&c->webhook_timeout, key, v, 1, 120, ei);
+	if (strcmp(key, "webhook_retry_base") == 0)
+		return set_int(&c->webhook_retry_base, key, v, 1, 3600, ei);
+	if (strcmp(key, "webhook_max_attempts") == 0)
+		return set_int(&c->webhook_max_attempts, key, v, 1, 50, ei);
+	if (strcmp(key, "webhook_proxy") == 0) {
+		if (strcmp(v, "none") == 0) {
+			c->webhook_proxy[0] = '\0';
+			return ERR_OK;
+		}
+		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "socks5://", 9) != 0)
+			return err_set(ei, ERR_INVALID, key, "webhook_proxy must be none or a proxy URL (http://, https://, socks5://)");
+		return set_text(c->webhook_proxy, sizeof c->webhook_proxy, key, v, ei);
+	}
 	if (strcmp(key, "rate_limit") == 0)
 		return set_int(&c->rate_limit, key, v, 0, 1000000, ei);
 	if (strcmp(key, "log_level") == 0) {

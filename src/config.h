@@ -32,6 +32,11 @@ struct config {
 	double figure_weights[3];     /* the composite's weights of response, solve, satisfaction (sum 1) */
 	double satisfaction_weight_basic; /* a basically_satisfied rating's weight in satisfaction */
 	int league_min_rated;         /* rated requests a unit needs to be ranked in a league table */
+	int webhook_connect_timeout;  /* seconds to connect to a webhook receiver */
+	int webhook_timeout;          /* seconds a whole webhook POST may take */
+	int webhook_retry_base;       /* seconds before the first retry; later ones are multiples */
+	int webhook_max_attempts;     /* attempts before a delivery is parked */
+	char webhook_proxy[256];      /* proxy for deliveries ("" : direct, environment ignored) */
 };
 
 struct config_key {

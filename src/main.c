@@ -15,6 +15,7 @@
 #include "demo/registers.h"
 #include "domain/calendar.h"
 #include "domain/request_scheduler.h"
+#include "domain/webhook_delivery.h"
 #include "http/server.h"
 #include "limits.h"
 #include "util/clock.h"
@@ -286,12 +287,21 @@ static int cmd_serve(int argc, char **argv)
 		cli_app_close(&app);
 		return 1;
 	}
+	struct webhook_sender *sender = NULL;
+	if (webhook_sender_start(&app, &sender, &ei) != ERR_OK) {
+		fprintf(stderr, "linli: %s\n", ei.message);
+		request_scheduler_stop(sched);
+		server_stop(srv, LIMIT_SHUTDOWN_S);
+		cli_app_close(&app);
+		return 1;
+	}
 	log_info("listening", "\"listen\":\"%s\",\"backend\":\"%s\",\"threads\":%d,\"version\":\"%s\"",
 	         server_address(srv), store_backend(app.store), cfg.threads, LINLI_VERSION);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("shutting down", "\"signal\":%d,\"in_flight\":%d", sig, server_active(srv));
 	request_scheduler_stop(sched);
+	webhook_sender_stop(sender);
 	server_stop(srv, LIMIT_SHUTDOWN_S);
 	cli_app_close(&app);
 	log_info("stopped", NULL);

@@ -19,6 +19,7 @@ extern const struct route notification_routes[]; /* notifications.c: the inbox *
 extern const struct route photo_routes[]; /* photos.c: uploads */
 extern const struct route figure_routes[]; /* figures.c: the request figures */
 extern const struct route open311_routes[]; /* open311.c: Open311 GeoReport v2 at /open311/v2 */
+extern const struct route webhook_routes[]; /* webhooks.c: subscriptions and deliveries */
 /* Every table as one array, built on the first call (main.c, before threads). */
 const struct route *api_routes(int *count);
 

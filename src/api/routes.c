@@ -207,7 +207,7 @@ const struct route core_routes[] = {
 static const struct route *const tables[] = {core_routes, area_routes, unit_routes, party_routes,
                                              people_routes, request_routes, io_routes, category_routes,
                                              notification_routes, photo_routes, figure_routes,
-                                             open311_routes, NULL};
+                                             webhook_routes, open311_routes, NULL};
 
 const struct route *api_routes(int *count)
 {

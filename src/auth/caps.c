@@ -36,6 +36,7 @@ const struct capability capabilities[] = {
 	{"request.followup", "回访", "Call back and record the resident's rating"},
 	{"category.manage", "维护事项分类", "Edit and import the request categories"},
 	{"figure.read", "查看考核指标", "View response, solve and satisfaction figures"},
+	{"webhook.manage", "管理 Webhook", "Subscribe other systems to request events; see and redeliver deliveries"},
 	{NULL, NULL, NULL},
 };
 
@@ -61,7 +62,7 @@ bool capability_administrative(const char *name)
 const struct default_role default_roles[] = {
 	{"sysadmin", "系统管理员",
 	 CAPS("user.read", "user.manage", "role.read", "apikey.manage", "calendar.read",
-	      "calendar.manage", "system.read")},
+	      "calendar.manage", "system.read", "webhook.manage")},
 	{"secadmin", "安全管理员", CAPS("user.read", "user.grant", "role.read", "role.manage")},
 	{"auditor", "审计员", CAPS("audit.read", "user.read", "role.read")},
 	{"district_staff", "区工作人员",
@@ -69,7 +70,7 @@ const struct default_role default_roles[] = {
 	      "unit.manage", "party.read", "party.manage", "person.read", "person.manage",
 	      "register.import", "request.read", "request.intake", "request.dispatch", "request.handle",
 	      "request.verify", "request.approve", "request.supervise", "request.followup",
-	      "category.manage", "figure.read")},
+	      "category.manage", "figure.read", "webhook.manage")},
 	{"street_staff", "街道工作人员",
 	 CAPS("calendar.read", "user.read", "area.read", "area.manage", "unit.read", "unit.manage",
 	      "party.read", "party.manage", "person.read", "person.manage", "register.import",

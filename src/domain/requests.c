@@ -20,6 +20,7 @@
 #include "domain/dispatch_rules.h"
 #include "domain/notifications.h"
 #include "domain/photos.h"
+#include "domain/webhooks.h"
 #include "store/calendar.h"
 #include "store/units.h"
 #include "util/clock.h"
@@ -718,6 +719,8 @@ static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	snprintf(e.actor_level, sizeof e.actor_level, "%s",
 	         x->public_page ? "public" : actor_level(x->a->who, r->area_code));
 	rc = store_request_event_add(c, &e, ei);
+	if (rc == ERR_OK) /* the outbox, in the event's own transaction */
+		rc = webhooks_enqueue(c, r, &e, ei);
 	free(text);
 	if (rc != ERR_OK)
 		return rc;
@@ -2058,6 +2061,8 @@ static enum err act_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	snprintf(e.actor_level, sizeof e.actor_level, "%s",
 	         x->code ? "public" : actor_level(id, r->area_code));
 	rc = store_request_event_add(c, &e, ei);
+	if (rc == ERR_OK) /* the outbox, in the event's own transaction */
+		rc = webhooks_enqueue(c, r, &e, ei);
 	free(text);
 	if (rc != ERR_OK)
 		return rc;
@@ -2306,6 +2311,8 @@ static enum err sweep_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 			snprintf(e.to_state, sizeof e.to_state, "%s", r->state);
 			snprintf(e.actor_level, sizeof e.actor_level, "system");
 			rc = store_request_event_add(c, &e, ei);
+			if (rc == ERR_OK)
+				rc = webhooks_enqueue(c, r, &e, ei);
 			free(text);
 			if (rc != ERR_OK)
 				return rc;

@@ -434,6 +434,30 @@ const REQUESTS = {
   'GET /open311/v2/tokens/{token}.{format}': () => ({ path: '/open311/v2/tokens/ZZZZZZZZZZ.xml', ok: 404 }),
   'GET /open311/v2/servicerequestupdates.{format}': () => ({ path: '/open311/v2/servicerequestupdates.json', ok: 403 }),
 
+  // --- webhooks (the fixture's subscription of the matrix community, and its ping; a
+  // caller's own subscription, to a port nobody listens on, is rotated and deleted) ---
+  'GET /api/v1/webhooks': () => ({ path: '/api/v1/webhooks', ok: 200 }),
+  'POST /api/v1/webhooks': (c) => ({
+    path: '/api/v1/webhooks', ok: 201,
+    body: { url: 'http://127.0.0.1:9/mx', events: ['request.created'], area_id: fx.community, active: false },
+    after: (res) => { c.webhook = res.body.id; },
+  }),
+  'GET /api/v1/webhooks/{id}': () => ({ path: `/api/v1/webhooks/${fx.webhook}`, ok: 200 }),
+  'PATCH /api/v1/webhooks/{id}': (c) => ({
+    path: `/api/v1/webhooks/${c.webhook || fx.webhook}`, ok: 200, body: { description: `矩阵 ${c.who}` },
+  }),
+  'POST /api/v1/webhooks/{id}/secret': (c) => ({ path: `/api/v1/webhooks/${c.webhook || fx.webhook}/secret`, ok: 200 }),
+  'GET /api/v1/webhooks/{id}/deliveries': () => ({ path: `/api/v1/webhooks/${fx.webhook}/deliveries?status=pending`, ok: 200 }),
+  'GET /api/v1/webhooks/{id}/deliveries/{did}': () => ({
+    path: `/api/v1/webhooks/${fx.webhook}/deliveries/${fx.delivery}`, ok: 200,
+  }),
+  // the fixture's delivery waits (its subscription is paused): only a parked one is redelivered
+  'POST /api/v1/webhooks/{id}/deliveries/{did}/redeliver': () => ({
+    path: `/api/v1/webhooks/${fx.webhook}/deliveries/${fx.delivery}/redeliver`, ok: 409, field: 'status',
+  }),
+  'POST /api/v1/webhooks/{id}/ping': (c) => ({ path: `/api/v1/webhooks/${c.webhook || fx.webhook}/ping`, ok: 202 }),
+  'DELETE /api/v1/webhooks/{id}': (c) => ({ path: `/api/v1/webhooks/${c.webhook || 999999}`, ok: 200 }),
+
   'DELETE /api/v1/session': () => ({ path: '/api/v1/session', ok: 200 }),
 };
 const ORDER = Object.keys(REQUESTS);
@@ -527,6 +551,10 @@ async function registerFixture() {
   }, 201);
   fx.request = rq.id;
   fx.tracking = rq.tracking_code;
+  // webhooks: a paused subscription, so its ping stays pending
+  fx.webhook = (await call('POST', '/api/v1/webhooks',
+    { url: 'http://127.0.0.1:9/mx', events: ['request.*'], area_id: cm.id, active: false }, 201)).id;
+  fx.delivery = (await call('POST', `/api/v1/webhooks/${fx.webhook}/ping`, undefined, 202)).id;
 }
 
 before(async () => {

@@ -39,7 +39,7 @@ static void test_capabilities(void **state)
 		"person.manage", "person.read_sensitive", "register.import", "request.read",
 		"request.intake", "request.dispatch", "request.handle", "request.verify",
 		"request.approve", "request.supervise", "request.followup", "category.manage",
-		"figure.read", NULL};
+		"figure.read", "webhook.manage", NULL};
 	int n = 0;
 	for (const struct capability *c = capabilities; c->name; c++, n++) {
 		assert_true(c->zh != NULL && c->zh[0] != '\0');
@@ -69,14 +69,14 @@ static void test_default_roles_as_documented(void **state)
 		const char *id, *caps;
 	} doc[] = {
 		{"sysadmin", "user.read user.manage role.read apikey.manage calendar.read calendar.manage "
-		             "system.read"},
+		             "system.read webhook.manage"},
 		{"secadmin", "user.read user.grant role.read role.manage"},
 		{"auditor", "audit.read user.read role.read"},
 		{"district_staff", "calendar.read calendar.manage user.read area.read area.manage unit.read "
 		                   "unit.manage party.read party.manage person.read person.manage "
 		                   "register.import request.read request.intake request.dispatch "
 		                   "request.handle request.verify request.approve request.supervise "
-		                   "request.followup category.manage figure.read"},
+		                   "request.followup category.manage figure.read webhook.manage"},
 		{"street_staff", "calendar.read user.read area.read area.manage unit.read unit.manage "
 		                 "party.read party.manage person.read person.manage register.import "
 		                 "request.read request.intake request.dispatch request.handle "
