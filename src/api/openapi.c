@@ -212,7 +212,13 @@ static json_t *field_schema(const struct field_spec *f, bool in_body)
 		set_int(s, "maxItems", f->max_items);
 		break;
 	}
-	default:
+	case FIELD_ARRAY:
+		json_object_set_new(s, "type", json_string("array"));
+		json_object_set_new(s, "items", json_object());
+		if (f->max_items > 0)
+			set_int(s, "maxItems", f->max_items);
+		break;
+	case FIELD__MAX: /* no default: a new field type fails to compile until described here */
 		break;
 	}
 	/* The description: the row's doc, and what the schema cannot say. */
@@ -222,6 +228,9 @@ static json_t *field_schema(const struct field_spec *f, bool in_body)
 		at += (size_t)snprintf(desc, sizeof desc, "%s", f->doc);
 	if (f->type == FIELD_OBJECT && at < sizeof desc)
 		at += (size_t)snprintf(desc + at, sizeof desc - at, "%sa JSON object the handler checks",
+		                       at ? "; " : "");
+	if (f->type == FIELD_ARRAY && at < sizeof desc)
+		at += (size_t)snprintf(desc + at, sizeof desc - at, "%sa JSON array the handler checks",
 		                       at ? "; " : "");
 	if (f->check != NULL && at < sizeof desc)
 		at += (size_t)snprintf(desc + at, sizeof desc - at, "%sthe server also checks its form",

@@ -32,6 +32,7 @@ static const struct field_spec b_item[] = {
 	{.name = "when", .type = FIELD_INSTANT},
 	{.name = "day", .type = FIELD_DATE},
 	{.name = "ids", .type = FIELD_INTS, .min = 1, .max = 9, .max_items = 3},
+	{.name = "rows", .type = FIELD_ARRAY, .max_items = 4},
 	FIELDS_END,
 };
 
@@ -162,6 +163,11 @@ static void test_body_schema(void **state)
 	assert_string_equal(str(prop("when"), "format"), "date-time");
 	assert_string_equal(str(prop("day"), "format"), "date");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(prop("ids"), "items"), "maximum")), 9);
+	/* an array the handler checks: any items, its count bounded */
+	assert_string_equal(str(prop("rows"), "type"), "array");
+	assert_int_equal(json_object_size(json_object_get(prop("rows"), "items")), 0);
+	assert_int_equal(json_integer_value(json_object_get(prop("rows"), "maxItems")), 4);
+	assert_non_null(strstr(str(prop("rows"), "description"), "handler checks"));
 	json_t *body = json_object_get(
 		json_object_get(json_object_get(op("/api/v1/items", "post"), "requestBody"), "content"),
 		"application/json");
