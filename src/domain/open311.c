@@ -318,10 +318,10 @@ static void add_usable(void *ctx, const struct category_row *r)
 {
 	struct services_ctx *x = ctx;
 	json_array_append_new(x->rows,
-	                      json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id,
-	                                "parent_id", (json_int_t)r->parent_id, "code", r->code, "name",
-	                                r->name, "standard", r->intake_standard, "attributes",
-	                                r->attributes));
+	                      json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id,
+	                                "parent_id", (json_int_t)r->parent_id, "children",
+	                                (json_int_t)r->children, "code", r->code, "name", r->name,
+	                                "standard", r->intake_standard, "attributes", r->attributes));
 }
 
 static json_t *row_by_id(json_t *rows, json_int_t id)
@@ -353,16 +353,12 @@ enum err open311_services(struct app *app, json_t **out, struct errinfo *ei)
 		return rc;
 	}
 	json_t *list = json_array();
-	size_t i, j;
-	json_t *r, *o;
+	size_t i;
+	json_t *r;
 	json_array_foreach(x.rows, i, r) {
-		json_int_t id = json_integer_value(json_object_get(r, "id"));
-		bool leaf = true;
-		json_array_foreach(x.rows, j, o) {
-			if (json_integer_value(json_object_get(o, "parent_id")) == id)
-				leaf = false;
-		}
-		if (!leaf)
+		/* a leaf: no children at all (an inactive child still makes a class),
+		 * as service_of decides for filing */
+		if (json_integer_value(json_object_get(r, "children")) > 0)
 			continue;
 		/* keywords: the names from the top class down; group: the parent's name */
 		json_t *parent = row_by_id(x.rows, json_integer_value(json_object_get(r, "parent_id")));
@@ -790,6 +786,8 @@ static void add_request(void *ctx, const struct request_row *r)
 		return;
 	bool full = x->key != NULL && identity_has(x->key, "request.read") &&
 	            identity_covers(x->key, r->area_code);
+	if (!full && r->anonymous)
+		return; /* anonymous: hidden from the public, never from staff */
 	struct notes_ctx *n = calloc(1, sizeof *n);
 	if (n == NULL) {
 		x->rc = err_set(x->ei, ERR_INTERNAL, NULL, "out of memory");

@@ -86,7 +86,8 @@ struct open311_query {
 /* The requests filed in the window (default the last 90 days, at most 90),
  * newest first, at most OPEN311_LIST_MAX. Without a key, or outside its
  * scope, a request shows what the public page shows: its service, status,
- * the public notes, times and the agency; never the reporter. */
+ * the public notes, times and the agency; never the reporter, and an
+ * anonymous request not at all. */
 enum err open311_requests(struct app *app, const struct actor *from, const struct open311_query *q,
                           json_t **out, struct errinfo *ei);
 /* One request by its service_request_id, as a one-item array. */

@@ -456,3 +456,19 @@ test('the loop: filed through Open311, handled through /api/v1, followed through
   assertO311Error(await get(`/servicerequestupdates.json?api_key=${keys.hotline}&start_date=2026-11-20T08:00`), 400, /start_date/);
   assertO311Error(await get(`/servicerequestupdates.json?api_key=${keys.hotline}&start_date=2026-01-01T00:00:00Z&end_date=2026-11-01T00:00:00Z`), 400, /90 days/);
 });
+
+test('an anonymous request is hidden from the public view, never from a key in scope', async () => {
+  const r = await ok(await u.hotline('POST', '/api/v1/requests', {
+    source: 'hotline', kind: 'complaint', category_id: ids.road, title: '匿名反映', area_id: ids.g1,
+    anonymous: true,
+  }), 201, 'anonymous intake');
+  const sid = String(r.id);
+  assert.ok(!(await get('/requests.json')).body.some((x) => x.service_request_id === sid));
+  assertO311Error(await get(`/requests/${sid}.json`), 404);
+  assert.deepEqual((await get(`/requests.json?service_request_id=${sid}`)).body, []);
+  const full = await ok(await get(`/requests/${sid}.json?api_key=${keys.hotline}`), 200, 'keyed');
+  assert.equal(full[0].description, null); // none given
+  assert.equal(full[0].service_code, '0101');
+  assert.ok((await get(`/requests.json?api_key=${keys.hotline}`)).body.some((x) => x.service_request_id === sid));
+  assertO311Error(await get(`/requests/${sid}.json?api_key=${keys.outside}`), 404);
+});
