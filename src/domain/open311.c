@@ -878,7 +878,7 @@ static enum err read_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 			memcpy(buf, p, len);
 			buf[len] = '\0';
 			long long id = strtoll(buf, &end, 10);
-			if (end == NULL || *end != '\0' || id <= 0)
+			if (end == NULL || *end != '\0' || id <= 0 || strspn(buf, "0123456789") != len)
 				return err_set(ei, x->one ? ERR_NOTFOUND : ERR_INVALID, "service_request_id",
 				               "service_request_id %.24s is no service request id", buf);
 			if (++n > OPEN311_IDS_MAX)

@@ -358,6 +358,7 @@ test('GET requests: public view without a key, full view within the key\'s scope
   assertO311Error(await get('/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-11-01T00:00:00Z'), 400, /90 days/);
   assertO311Error(await get('/requests.json?status=pending'), 400, /status/);
   assertO311Error(await get('/requests.json?service_request_id=abc'), 400, /service_request_id/);
+  assertO311Error(await get('/requests.json?service_request_id=%2B5'), 400, /service_request_id/);
   assertO311Error(await get(`/requests.json?api_key=${keys.revoked}`), 403, /api_key/);
   assertO311Error(await get('/requests.json?page=2'), 400, /page/);
 
