@@ -17,6 +17,7 @@ export default {
     auth: 'Authentication',
     authSession: 'Session cookie (linli_session)',
     authSessionCsrf: 'Session cookie (linli_session) + X-CSRF-Token header',
+    or: 'or',
     authKey: 'API key (Authorization: Bearer)',
     operationId: 'Operation id',
     parameters: 'Parameters',

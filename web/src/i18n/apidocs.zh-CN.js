@@ -17,6 +17,7 @@ export default {
     auth: '认证方式',
     authSession: '会话 Cookie（linli_session）',
     authSessionCsrf: '会话 Cookie（linli_session）+ X-CSRF-Token 请求头',
+    or: '或',
     authKey: 'API 密钥（Authorization: Bearer）',
     operationId: '操作名',
     parameters: '参数',
