@@ -307,16 +307,29 @@ test('POST requests: every bad input is the spec\'s error array with 400 or 403'
   // not a form
   const json = await api(server, 'POST', `${O}/requests.json`, { service_code: '0101' }, { authorization: null });
   assertO311Error(json, 415);
-  // nothing was filed by any of them: only the two filed above and the address-only one
+  // forms that do not parse
+  const rawPost = (body) => api(server, 'POST', `${O}/requests.json`, body,
+    { authorization: null, 'content-type': 'application/x-www-form-urlencoded' });
+  assertO311Error(await rawPost(`api_key=${keys.hotline}&service_code=0101&description=%zz`), 400, /form/);
+  assertO311Error(await rawPost(`api_key=${keys.hotline}&service_code=0101&description=a%00b`), 400, /form/);
+  assertO311Error(await rawPost(`api_key=${keys.hotline}&service_code=0101&attribute[size=large`), 400, /attribute/);
+  assertO311Error(await rawPost(`api_key=${keys.hotline}&service_code=0101&attribute[]=large`), 400, /attribute/);
+  assertO311Error(await rawPost(''), 400, /body/);
+  assertO311Error(await rawPost(`${'a=1&'.repeat(200)}b=2`), 400, /form fields/);
+  // a + is a space, as forms encode it
+  const plus = await rawPost(`api_key=${keys.hotline}&service_code=0102&lat=39.91&long=116.45&address_string=%E5%BB%BA%E5%9B%BD%E9%97%A8+1%E5%8F%B7`);
+  const pid = (await ok(plus, 200, 'plus'))[0].service_request_id;
+  assert.equal((await ok(await get(`/requests/${pid}.json?api_key=${keys.hotline}`), 200, 'plus read'))[0].address, '建国门 1号');
+  // nothing was filed by any of them: only the two filed above, the address-only one and the + one
   const mine = await ok(await get(`/requests.json?api_key=${keys.hotline}`), 200, 'list');
-  assert.equal(mine.length, 3);
+  assert.equal(mine.length, 4);
 });
 
 // --- reading --------------------------------------------------------------------------------------
 
 test('GET requests: public view without a key, full view within the key\'s scope, filters and their refusals', async () => {
   const pub = valid('requests', await ok(await get('/requests.json'), 200, 'public'));
-  assert.equal(pub.length, 3);
+  assert.equal(pub.length, 4);
   const one = pub.find((r) => r.service_request_id === ids.filed);
   assert.equal(one.status, 'open');
   assert.equal(one.service_code, '0101');
@@ -342,16 +355,16 @@ test('GET requests: public view without a key, full view within the key\'s scope
   assert.equal(other.find((r) => r.service_request_id === ids.filed).address, null);
 
   // filters
-  assert.equal((await get('/requests.json?service_code=0102')).body.length, 1);
+  assert.equal((await get('/requests.json?service_code=0102')).body.length, 2);
   assert.equal((await get('/requests.json?service_code=0101&status=open')).body.length, 2);
   assert.equal((await get('/requests.json?status=closed')).body.length, 0);
-  assert.equal((await get('/requests.json?status=open,closed')).body.length, 3);
+  assert.equal((await get('/requests.json?status=open,closed')).body.length, 4);
   assert.equal((await get('/requests.json?service_code=nothing')).body.length, 0);
   const byIds = await ok(await get(`/requests.json?service_request_id=${ids.filed},999999&status=closed`), 200, 'ids');
   assert.deepEqual(byIds.map((r) => r.service_request_id), [ids.filed]); // ids override status
   const past = new Date(Date.now() - 86400e3).toISOString();
   assert.equal((await get(`/requests.json?end_date=${encodeURIComponent(past)}`)).body.length, 0);
-  assert.equal((await get(`/requests.json?start_date=${encodeURIComponent(past)}`)).body.length, 3);
+  assert.equal((await get(`/requests.json?start_date=${encodeURIComponent(past)}`)).body.length, 4);
   // refusals
   assertO311Error(await get('/requests.json?start_date=2026-11-20T08:00:00'), 400, /start_date.*zone/);
   assertO311Error(await get('/requests.xml?end_date=2026-11-20'), 400, /end_date/, 'xml');
