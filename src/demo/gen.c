@@ -75,11 +75,63 @@ static long long number(const char *s)
 	return s && end != s && *end == '\0' && v >= 0 ? v : -1;
 }
 
+static void request_progress(void *ctx, const char *district, const struct demo_request_stats *s)
+{
+	printf("  district %s done: %lld requests, %lld actions so far, %.1f s\n", district,
+	       (long long)s->requests, (long long)s->actions, s->seconds);
+	fflush(stdout);
+}
+
+/* `linli gen --requests N --days D`: a request history on registers made
+ * before (the city), through the real lifecycle like the demo's. */
+static int gen_requests(const struct config *cfg, long long n, int days)
+{
+	struct app app;
+	int rc = cli_app_open(cfg, true, &app);
+	if (rc != 0)
+		return rc;
+	struct errinfo ei;
+	err_clear(&ei);
+	int applied = 0;
+	if (store_migrate(app.store, &applied, &ei) != ERR_OK || roles_seed(&app, &ei) != ERR_OK) {
+		fprintf(stderr, "linli gen: %s\n", ei.message);
+		cli_app_close(&app);
+		return 1;
+	}
+	if (demo_categories_load(&app) != 0) {
+		cli_app_close(&app);
+		return 1;
+	}
+	struct demo_request_options o;
+	demo_request_options_default(&o, false);
+	o.days = days;
+	o.every_total = n;
+	o.progress = request_progress;
+	printf("generating about %lld requests over %d days on %s\n", n, days, store_backend(app.store));
+	fflush(stdout);
+	struct demo_request_stats s;
+	if (demo_requests(&app, &o, &s, &ei) != ERR_OK) {
+		fprintf(stderr, "linli gen: %s\n", ei.message);
+		rc = 1;
+	} else if (s.requests == 0) {
+		fprintf(stderr, "linli gen: the database holds requests already\n");
+		rc = 1;
+	} else {
+		printf("generated %lld requests in %lld streets, %lld actions, %lld overdue now, in %.1f s "
+		       "(%.0f requests/s)\n",
+		       (long long)s.requests, (long long)s.streets, (long long)s.actions,
+		       (long long)s.overdue, s.seconds, s.seconds > 0 ? s.requests / s.seconds : 0);
+		rc = s.failed > 0 ? 1 : 0;
+	}
+	cli_app_close(&app);
+	return rc;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	const struct command *cmd = cli_find_command("gen");
 	const char *scale = NULL, *today = NULL;
-	long long seed = -1, districts = -1, people = -1, workers = -1;
+	long long seed = -1, districts = -1, people = -1, workers = -1, requests = -1, days = -1;
 	/* Our own flags are taken out; what is left are settings (--db …). */
 	char *rest[64];
 	int nrest = 0;
@@ -98,6 +150,10 @@ int cmd_gen(int argc, char **argv)
 			people = number(v) < 0 ? -2 : number(v);
 		else if (i > 0 && strcmp(a, "--workers") == 0)
 			workers = number(v) < 0 ? -2 : number(v);
+		else if (i > 0 && strcmp(a, "--requests") == 0)
+			requests = number(v) <= 0 ? -2 : number(v);
+		else if (i > 0 && strcmp(a, "--days") == 0)
+			days = number(v) <= 0 || number(v) > 3660 ? -2 : number(v);
 		else {
 			rest[nrest++] = argv[i];
 			continue;
@@ -112,6 +168,13 @@ int cmd_gen(int argc, char **argv)
 	if (fl.help) {
 		cli_usage_one(cmd, stdout);
 		return 0;
+	}
+	if (requests != -1 || days != -1) {
+		if (requests < 0 || days == -2 || scale || fl.npositional > 0) {
+			cli_usage_one(cmd, stderr);
+			return 2;
+		}
+		return gen_requests(&cfg, requests, days > 0 ? (int)days : 180);
 	}
 	bool city = scale && strcmp(scale, "city") == 0;
 	if ((!city && !(scale && strcmp(scale, "district") == 0)) || seed == -2 || districts == -2 ||

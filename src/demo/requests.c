@@ -26,7 +26,8 @@
 
 #define DISTRICT "110105"
 #define SEED_STREET "110105001"
-#define MAX_GRIDS 4096
+#define MAX_DISTRICTS 64
+#define MAX_GRIDS 8192
 #define MAX_CATS 256
 #define MAX_STREETS 64
 
@@ -39,7 +40,7 @@ struct grid {
 };
 
 struct world {
-	int64_t requests;
+	const char *district;
 	struct grid *grids;
 	int ngrids;
 	struct {
@@ -94,18 +95,54 @@ static void add_top(void *ctx, const struct category_row *r)
 		w->cat[w->ncats++].id = r->id;
 }
 
-static enum err world_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+/* The districts to fill, and whether any request exists already. */
+struct districts {
+	int64_t requests;
+	int64_t streets;
+	bool every;
+	char code[MAX_DISTRICTS][AREA_CODE_MAX + 1];
+	int n;
+};
+
+static void add_district(void *ctx, const struct area_row *a)
 {
-	struct world *w = arg;
+	struct districts *d = ctx;
+	if (a->level == AREA_DISTRICT && d->n < MAX_DISTRICTS)
+		snprintf(d->code[d->n++], sizeof d->code[0], "%s", a->code);
+}
+
+static void count_street(void *ctx, const struct area_row *a)
+{
+	((struct districts *)ctx)->streets++;
+}
+
+static enum err districts_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct districts *d = arg;
 	struct store_stmt *s = NULL;
 	enum err rc = store_query(c, "SELECT COUNT(*) FROM request", NULL, 0, &s, ei);
 	if (rc != ERR_OK)
 		return rc;
-	w->requests = store_next(s) == 1 ? store_col_int(s, 0) : 0;
+	d->requests = store_next(s) == 1 ? store_col_int(s, 0) : 0;
 	store_done(s);
-	if (w->requests > 0)
+	if (d->requests > 0)
 		return ERR_OK;
-	if ((rc = store_area_subtree(c, DISTRICT, AREA_STREET, NULL, MAX_STREETS, add_area, w, ei)) != ERR_OK)
+	if (!d->every) {
+		snprintf(d->code[d->n++], sizeof d->code[0], "%s", DISTRICT);
+		return ERR_OK;
+	}
+	if ((rc = store_area_children(c, 0, false, add_district, d, ei)) != ERR_OK)
+		return rc;
+	for (int i = 0; i < d->n && rc == ERR_OK; i++)
+		rc = store_area_subtree(c, d->code[i], AREA_STREET, NULL, MAX_STREETS, count_street, d, ei);
+	return rc;
+}
+
+static enum err world_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct world *w = arg;
+	enum err rc = store_area_subtree(c, w->district, AREA_STREET, NULL, MAX_STREETS, add_area, w, ei);
+	if (rc != ERR_OK)
 		return rc;
 	for (int i = 0; i < w->nstreets; i++) {
 		int before = w->ngrids;
@@ -127,7 +164,7 @@ static enum err world_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		if ((rc = store_category_list(c, top.cat[i].id, false, add_category, w, ei)) != ERR_OK)
 			return rc;
 	struct area_row d;
-	if (store_area_by_code(c, DISTRICT, &d, NULL) == ERR_OK) {
+	if (store_area_by_code(c, w->district, &d, NULL) == ERR_OK) {
 		char name[UNIT_NAME_MAX * 4 + AREA_NAME_MAX * 4 + 32];
 		const char *what[] = {"水务局", "园林绿化局"};
 		for (int i = 0; i < 2; i++) {
@@ -481,28 +518,18 @@ void demo_request_options_default(struct demo_request_options *o, bool small)
 	o->other_days = small ? 0 : 14;
 }
 
-enum err demo_requests(struct app *app, const struct demo_request_options *o,
-                       struct demo_request_stats *out, struct errinfo *ei)
+/* One district's history: every street of it, day by day. */
+static enum err district_requests(struct app *app, const struct demo_request_options *o,
+                                  struct world *w, const struct actor *a, int64_t now,
+                                  double every_per_day,
+                                  struct demo_request_stats *out, struct errinfo *ei)
 {
-	memset(out, 0, sizeof *out);
-	int64_t t0 = clock_mono_ns();
-	struct world *w = calloc(1, sizeof *w);
-	if (w == NULL || (w->grids = calloc(MAX_GRIDS, sizeof *w->grids)) == NULL) {
-		free(w);
-		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
-	}
 	enum err rc = store_read(app->store, world_fn, w, ei);
-	if (rc != ERR_OK || w->requests > 0)
-		goto done;
-	if (w->ncats == 0 || w->nstreets == 0) {
-		rc = err_set(ei, ERR_INVALID, "district", "district %s has no streets or no categories",
-		             DISTRICT);
-		goto done;
-	}
-	struct identity cli;
-	struct actor a;
-	cli_actor(&a, &cli);
-	int64_t now = o->now > 0 ? o->now : clock_now();
+	if (rc != ERR_OK)
+		return rc;
+	if (w->ncats == 0 || w->nstreets == 0)
+		return err_set(ei, ERR_INVALID, "district", "district %s has no streets or no categories",
+		               w->district);
 	int64_t offset = (int64_t)app->office.tz_offset_min * 60;
 	int64_t today = (now + offset) / 86400; /* the local day number */
 	for (int s = 0; s < w->nstreets; s++) {
@@ -511,22 +538,60 @@ enum err demo_requests(struct app *app, const struct demo_request_options *o,
 		bool seed = strcmp(w->street[s].code, SEED_STREET) == 0;
 		struct demo_rng r;
 		demo_rng_seed(&r, o->seed, demo_hash(w->street[s].code));
-		double per_day = seed ? o->seed_per_day
+		double per_day = every_per_day > 0 ? every_per_day
+		               : seed ? o->seed_per_day
 		               : o->other_max > 0 ? demo_rng_int(&r, o->other_min, o->other_max) : 0;
 		if (per_day <= 0)
 			continue;
-		int days = seed ? o->days : o->other_days < o->days ? o->other_days : o->days;
+		out->streets++;
+		int days = seed || every_per_day > 0 ? o->days
+		         : o->other_days < o->days ? o->other_days : o->days;
 		for (int64_t day = today - days + 1; day <= today; day++) {
-			struct day_ctx x = {.app = app, .a = &a, .w = w, .s = s, .day = day, .now = now, .offset = offset,
+			struct day_ctx x = {.app = app, .a = a, .w = w, .s = s, .day = day, .now = now, .offset = offset,
 			                    .per_day = per_day, .r = &r, .st = out};
 			struct demo_request_stats before = *out;
 			if ((rc = store_write(app->store, day_fn, &x, ei)) != ERR_OK) {
 				int64_t failed = out->failed;
 				*out = before; /* rolled back */
 				out->failed = failed;
-				goto done;
+				return rc;
 			}
 		}
+	}
+	return ERR_OK;
+}
+
+enum err demo_requests(struct app *app, const struct demo_request_options *o,
+                       struct demo_request_stats *out, struct errinfo *ei)
+{
+	memset(out, 0, sizeof *out);
+	int64_t t0 = clock_mono_ns();
+	struct districts *d = calloc(1, sizeof *d);
+	struct world *w = calloc(1, sizeof *w);
+	if (d == NULL || w == NULL || (w->grids = calloc(MAX_GRIDS, sizeof *w->grids)) == NULL) {
+		free(d);
+		free(w);
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	}
+	d->every = o->every_total > 0;
+	enum err rc = store_read(app->store, districts_fn, d, ei);
+	if (rc != ERR_OK || d->requests > 0)
+		goto done;
+	struct identity cli;
+	struct actor a;
+	cli_actor(&a, &cli);
+	int64_t now = o->now > 0 ? o->now : clock_now();
+	double every_per_day = d->every && d->streets > 0 && o->days > 0
+	                     ? (double)o->every_total / (double)d->streets / o->days : 0;
+	for (int i = 0; i < d->n; i++) {
+		struct grid *grids = w->grids;
+		memset(w, 0, sizeof *w);
+		w->grids = grids;
+		w->district = d->code[i];
+		if ((rc = district_requests(app, o, w, &a, now, every_per_day, out, ei)) != ERR_OK)
+			goto done;
+		if (o->progress)
+			o->progress(o->progress_ctx, d->code[i], out);
 	}
 	/* what the scheduler finds overdue now, and a few supervised by the district */
 	int done = 0;
@@ -538,6 +603,7 @@ done:
 	out->seconds = (double)(clock_mono_ns() - t0) / 1e9;
 	free(w->grids);
 	free(w);
+	free(d);
 	return rc;
 }
 

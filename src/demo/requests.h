@@ -13,6 +13,8 @@
 
 struct app;
 
+struct demo_request_stats;
+
 struct demo_request_options {
 	uint64_t seed;
 	int days;              /* how many days back from today */
@@ -20,11 +22,18 @@ struct demo_request_options {
 	int other_min, other_max; /* the other streets' a day, drawn per street; 0 0: none */
 	int other_days;        /* the other streets' history, days back (≤ days) */
 	int64_t now;           /* the history ends here (Unix seconds; 0: the clock) */
+	/* `linli gen --requests`: when every_total > 0, every street of every
+	 * district (not only 110105) gets an equal share of about every_total
+	 * requests over days, and the seed/other settings are unused. */
+	int64_t every_total;
+	void (*progress)(void *ctx, const char *district, const struct demo_request_stats *s);
+	void *progress_ctx;
 };
 
 struct demo_request_stats {
 	int64_t requests, actions, failed; /* failed: actions the domain refused (a bug if > 0) */
 	int64_t open, overdue;
+	int64_t streets;
 	double seconds;
 };
 
@@ -36,6 +45,7 @@ void demo_request_options_default(struct demo_request_options *o, bool small);
 
 /* Writes the history unless the database holds a request already (then
  * *out is zeroed and ERR_OK). Needs the demo registers and categories.
+ * With every_per_day, out->streets counts the streets that got requests.
  * Not to be called while serving: it pins the clock. */
 enum err demo_requests(struct app *app, const struct demo_request_options *o,
                        struct demo_request_stats *out, struct errinfo *ei);
