@@ -406,14 +406,14 @@ static json_t *counts_json(const int64_t *v)
 }
 
 struct chain {
-	int64_t ids[12];
+	int64_t ids[ROLLUP_IDS_MAX];
 	int n;
 };
 
 static void add_ancestor(void *ctx, const struct area_row *a)
 {
 	struct chain *ch = ctx;
-	if (ch->n < 12)
+	if (ch->n < ROLLUP_IDS_MAX)
 		ch->ids[ch->n++] = a->id;
 }
 
@@ -429,15 +429,14 @@ static enum err rollup(struct store_conn *c, const struct app *app, const struct
 		struct chain ch = {0};
 		if ((rc = store_area_ancestors(c, r->area_code, add_ancestor, &ch, ei)) != ERR_OK)
 			return rc;
-		ch.ids[ch.n < 12 ? ch.n++ : 11] = r->area_id;
-		for (int i = 0; i < ch.n; i++)
-			if ((rc = store_request_rollup_add(c, false, ch.ids[i], day, r->category_top_id, k->area,
-			                                   ei)) != ERR_OK)
-				return rc;
+		ch.ids[ch.n < ROLLUP_IDS_MAX ? ch.n++ : ROLLUP_IDS_MAX - 1] = r->area_id;
+		if ((rc = store_request_rollup_add(c, false, ch.ids, ch.n, day, r->category_top_id, k->area,
+		                                   ei)) != ERR_OK)
+			return rc;
 	}
 	if (k->unit_id > 0 && counts_any(k->unit) &&
-	    (rc = store_request_rollup_add(c, true, k->unit_id, day, r->category_top_id, k->unit, ei)) !=
-	        ERR_OK)
+	    (rc = store_request_rollup_add(c, true, &k->unit_id, 1, day, r->category_top_id, k->unit,
+	                                   ei)) != ERR_OK)
 		return rc;
 	return ERR_OK;
 }

@@ -4,6 +4,7 @@
  * (store_impl.h tells which backend a connection belongs to). */
 #include "store/requests.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,36 +633,6 @@ enum err store_request_list(struct store_conn *c, const struct request_filter *f
 	return rc;
 }
 
-/* Up to max 3-character windows of text (UTF-8 characters), as an FTS5
- * query of quoted phrases joined by OR. */
-static bool trigram_query(const char *text, char *out, size_t cap, int max)
-{
-	const char *starts[256];
-	int n = 0;
-	for (const char *t = text; *t && n < 256; t++)
-		if (((unsigned char)*t & 0xC0) != 0x80)
-			starts[n++] = t;
-	size_t w = 0;
-	int made = 0;
-	out[0] = '\0';
-	for (int i = 0; i + 2 < n && made < max; i++) {
-		const char *end = i + 3 < n ? starts[i + 3] : text + strlen(text);
-		size_t len = (size_t)(end - starts[i]);
-		bool plain = true; /* no spaces or quotes inside a window */
-		for (size_t k = 0; k < len; k++)
-			if (starts[i][k] == '"' || starts[i][k] == ' ' || (unsigned char)starts[i][k] < 0x20)
-				plain = false;
-		if (!plain)
-			continue;
-		if (w + len + 8 >= cap)
-			break;
-		w += (size_t)snprintf(out + w, cap - w, "%s\"%.*s\"", made ? " OR " : "", (int)len,
-		                      starts[i]);
-		made++;
-	}
-	return made > 0;
-}
-
 enum err store_request_duplicates(struct store_conn *c, const struct request_dup_query *q,
                                   request_fn fn, void *ctx, struct errinfo *ei)
 {
@@ -694,21 +665,17 @@ enum err store_request_duplicates(struct store_conn *c, const struct request_dup
 			p[np++] = SV_TEXT(hi);
 		}
 	}
-	char match[1200];
 	if (q->text != NULL && q->text[0]) {
-		if (is_pg(c)) {
-			/* word similarity of the text to the closest part of the request's,
-			 * on the few candidates left by the conditions above (Chinese has no
-			 * spaces: a whole sentence is one "word", so the operator's default
-			 * threshold of 0.6 would miss most) */
-			strbuf_adds(&sb, " OR word_similarity(?, r.title || ' ' || r.description || ' ' ||"
-			                 " r.address) >= 0.3");
-			p[np++] = SV_TEXT(q->text);
-		} else if (trigram_query(q->text, match, sizeof match, 24)) {
-			strbuf_adds(&sb, " OR r.id IN (SELECT rowid FROM request_fts WHERE request_fts MATCH ?"
-			                 " ORDER BY rank LIMIT 200)");
-			p[np++] = SV_TEXT(match);
-		}
+		/* similarity of the text to each candidate left by the conditions
+		 * above (same category, open, recent: the partial index of
+		 * migration 0010), never a search of every request: a full-text
+		 * query of a sentence's trigrams matched most of a million and
+		 * ranked them all on each intake. Chinese has no spaces: a whole
+		 * sentence is one "word", so pg_trgm's default threshold of 0.6
+		 * would miss most (util/trigram.h is SQLite's word_similarity). */
+		strbuf_adds(&sb, " OR word_similarity(?, r.title || ' ' || r.description || ' ' ||"
+		                 " r.address) >= 0.3");
+		p[np++] = SV_TEXT(q->text);
 	}
 	strbuf_adds(&sb, ") ORDER BY r.id DESC LIMIT ?");
 	p[np++] = SV_INT(q->limit);
@@ -753,34 +720,59 @@ const char *const rq_counter_names[] = {
 	"level_district", "level_city", "supervised",    "overdue",      NULL,
 };
 
-enum err store_request_rollup_add(struct store_conn *c, bool unit, int64_t id, const char *day,
-                                  int64_t category_id, const int64_t counts[RC__MAX],
-                                  struct errinfo *ei)
+/* The upserts' text, one per table and row count, built once: every event
+ * writes one, and building 2 KB of SQL with printf each time cost more
+ * than running it. */
+static char *rollup_sql[2][ROLLUP_IDS_MAX + 1];
+static pthread_once_t rollup_sql_once = PTHREAD_ONCE_INIT;
+
+static void rollup_sql_build(void)
 {
-	const char *table = unit ? "request_unit_rollup" : "request_rollup";
-	const char *key = unit ? "unit_id" : "area_id";
-	struct strbuf sb;
-	strbuf_init(&sb, 8192);
-	struct store_val p[3 + RC__MAX];
-	int np = 0;
-	p[np++] = SV_INT(id);
-	p[np++] = SV_TEXT(day);
-	p[np++] = SV_INT(category_id);
-	strbuf_addf(&sb, "INSERT INTO %s (%s, day, category_id", table, key);
-	for (int i = 0; i < RC__MAX; i++)
-		strbuf_addf(&sb, ", %s", rq_counter_names[i]);
-	strbuf_adds(&sb, ") VALUES (?, ?, ?");
-	for (int i = 0; i < RC__MAX; i++) {
-		strbuf_adds(&sb, ", ?");
-		p[np++] = SV_INT(counts[i]);
+	for (int unit = 0; unit < 2; unit++) {
+		const char *table = unit ? "request_unit_rollup" : "request_rollup";
+		const char *key = unit ? "unit_id" : "area_id";
+		for (int n = 1; n <= ROLLUP_IDS_MAX; n++) {
+			struct strbuf sb;
+			strbuf_init(&sb, 8192);
+			strbuf_addf(&sb, "INSERT INTO %s (%s, day, category_id", table, key);
+			for (int i = 0; i < RC__MAX; i++)
+				strbuf_addf(&sb, ", %s", rq_counter_names[i]);
+			strbuf_adds(&sb, ") VALUES ");
+			for (int row = 0; row < n; row++) {
+				strbuf_adds(&sb, row ? ", (?, ?, ?" : "(?, ?, ?");
+				for (int i = 0; i < RC__MAX; i++)
+					strbuf_adds(&sb, ", ?");
+				strbuf_adds(&sb, ")");
+			}
+			strbuf_addf(&sb, " ON CONFLICT (%s, day, category_id) DO UPDATE SET ", key);
+			for (int i = 0; i < RC__MAX; i++)
+				strbuf_addf(&sb, "%s%s = %s.%s + excluded.%s", i ? ", " : "", rq_counter_names[i],
+				            table, rq_counter_names[i], rq_counter_names[i]);
+			rollup_sql[unit][n] = sb.buf; /* kept for the process's life */
+		}
 	}
-	strbuf_addf(&sb, ") ON CONFLICT (%s, day, category_id) DO UPDATE SET ", key);
-	for (int i = 0; i < RC__MAX; i++)
-		strbuf_addf(&sb, "%s%s = %s.%s + excluded.%s", i ? ", " : "", rq_counter_names[i], table,
-		            rq_counter_names[i], rq_counter_names[i]);
-	enum err rc = store_exec(c, sb.buf, p, np, NULL, ei);
-	strbuf_free(&sb);
-	return rc;
+}
+
+enum err store_request_rollup_add(struct store_conn *c, bool unit, const int64_t *ids, int n,
+                                  const char *day, int64_t category_id,
+                                  const int64_t counts[RC__MAX], struct errinfo *ei)
+{
+	if (n < 1 || n > ROLLUP_IDS_MAX)
+		return err_set(ei, ERR_INTERNAL, NULL, "roll-up rows: %d", n);
+	pthread_once(&rollup_sql_once, rollup_sql_build);
+	const char *sql = rollup_sql[unit][n];
+	if (sql == NULL)
+		return err_set(ei, ERR_INTERNAL, NULL, "out of memory");
+	struct store_val p[ROLLUP_IDS_MAX * (3 + RC__MAX)];
+	int np = 0;
+	for (int row = 0; row < n; row++) {
+		p[np++] = SV_INT(ids[row]);
+		p[np++] = SV_TEXT(day);
+		p[np++] = SV_INT(category_id);
+		for (int i = 0; i < RC__MAX; i++)
+			p[np++] = SV_INT(counts[i]);
+	}
+	return store_exec(c, sql, p, np, NULL, ei);
 }
 
 enum err store_request_rollup_sum(struct store_conn *c, bool unit, int64_t id, const char *from,

@@ -208,10 +208,12 @@ enum rq_counter {
 };
 extern const char *const rq_counter_names[]; /* NULL-terminated */
 
-/* Adds counts to the row (area or unit, day, category), creating it. */
-enum err store_request_rollup_add(struct store_conn *c, bool unit, int64_t id, const char *day,
-                                  int64_t category_id, const int64_t counts[RC__MAX],
-                                  struct errinfo *ei);
+/* Adds counts to the rows (area or unit, day, category) of each of the n
+ * distinct ids (at most ROLLUP_IDS_MAX), creating them: one statement. */
+#define ROLLUP_IDS_MAX 12
+enum err store_request_rollup_add(struct store_conn *c, bool unit, const int64_t *ids, int n,
+                                  const char *day, int64_t category_id,
+                                  const int64_t counts[RC__MAX], struct errinfo *ei);
 /* Sums of a node's rows over [from, to] days (inclusive), one category or all (0). */
 enum err store_request_rollup_sum(struct store_conn *c, bool unit, int64_t id, const char *from,
                                   const char *to, int64_t category_id, int64_t counts[RC__MAX],

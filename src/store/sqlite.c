@@ -11,6 +11,7 @@
 
 #include "limits.h"
 #include "store/stmt_cache.h"
+#include "util/trigram.h"
 #include "util/log.h"
 
 struct sqlite_stmt {
@@ -127,6 +128,18 @@ static enum err fail_db(sqlite3 *db, int rc, struct errinfo *ei, const char *wha
 
 /* --- connections ---------------------------------------------------------- */
 
+static void sql_word_similarity(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *q = (const char *)sqlite3_value_text(argv[0]);
+	size_t qn = (size_t)sqlite3_value_bytes(argv[0]);
+	const char *t = (const char *)sqlite3_value_text(argv[1]);
+	size_t tn = (size_t)sqlite3_value_bytes(argv[1]);
+	if (q == NULL || t == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_double(ctx, trigram_similarity(q, qn, t, tn));
+}
+
 static enum err conn_open(const char *path, bool writer, bool create, struct sqlite_conn **out,
                           struct errinfo *ei)
 {
@@ -169,6 +182,10 @@ static enum err conn_open(const char *path, bool writer, bool create, struct sql
 		free(c);
 		return e;
 	}
+	/* possible duplicates ask word_similarity, as on PostgreSQL */
+	sqlite3_create_function(c->db, "word_similarity", 2,
+	                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	                        sql_word_similarity, NULL, NULL);
 	*out = c;
 	return ERR_OK;
 }

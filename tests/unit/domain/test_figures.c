@@ -324,7 +324,7 @@ struct add_ctx {
 static enum err add_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct add_ctx *x = arg;
-	return store_request_rollup_add(c, x->unit, x->id, x->day, x->cat, x->counts, ei);
+	return store_request_rollup_add(c, x->unit, &x->id, 1, x->day, x->cat, x->counts, ei);
 }
 
 /* Adds counts to one roll-up row, as an event would (and to no other). */
