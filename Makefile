@@ -77,6 +77,7 @@ bench: deps
 	@bench/run.sh
 	@bench/backends.sh
 	@bench/registers.sh
+	@bench/requests.sh
 
 $(BIN): $(OBJS)
 	@echo "  LD      $@"

@@ -74,17 +74,11 @@ for v in DURATION ROUNDS THREADS CONNS RT_CONNS WRK_THREADS NREQ DAYS QUIET_WAIT
 done
 ((DURATION >= 1 && ROUNDS >= 1 && NREQ >= 1 && DAYS >= 1)) || die "BENCH_DURATION, BENCH_ROUNDS, BENCH_REQUESTS, BENCH_REQUEST_DAYS >= 1"
 
-# ---------------------------------------------------------------- machine, fixed200
+# ---------------------------------------------------------------- fixed200 (lib.sh said the machine)
 PKG_MHD=libmicrohttpd
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -Wall -Wextra $(pkg-config --cflags $PKG_MHD) -o "$OUT/fixed200" bench/fixed200.c \
     $(pkg-config --libs $PKG_MHD) -pthread
-CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-FS=$(df -PT "$OUT" | awk 'NR == 2 {print $2 " on " $1}')
-MACHINE="nproc $(nproc), CPU ${CPU:-unknown}, kernel $(uname -r), SQLite $(pkg-config --modversion sqlite3), libmicrohttpd $(pkg-config --modversion libmicrohttpd), database on $FS"
-SERVER="build/linli sha256 $LINLI_SUM… built $LINLI_DATE, HEAD $REV$( ((DIRTY > 0)) && echo " (+$DIRTY modified tracked files in the work tree)" || true)"
-say "$MACHINE"
-say "server $SERVER"
 
 # ---------------------------------------------------------------- 1. the history
 if [[ -n ${BENCH_CITY_DB:-} ]]; then
