@@ -491,12 +491,12 @@ static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 		return rc;
 	/* attributes against the category's own definitions */
 	json_t *defs = x->cat.attributes[0] ? json_loads(x->cat.attributes, 0, NULL) : NULL;
-	if (defs != NULL && !json_is_array(defs)) {
+	if (!json_is_array(defs)) {
 		json_decref(defs);
-		defs = NULL;
+		defs = json_array(); /* none: every given attribute is unknown */
 	}
 	json_t *values = NULL;
-	rc = open311_attributes_validate(defs ? defs : json_array(), in->attrs, in->nattrs, &values, ei);
+	rc = open311_attributes_validate(defs, in->attrs, in->nattrs, &values, ei);
 	json_decref(defs);
 	if (rc != ERR_OK)
 		return rc;
