@@ -36,8 +36,10 @@ static const struct field_spec create_body[] = {
 	{.name = "url", .type = FIELD_STRING, .required = true, .min = 1, .max = WEBHOOK_URL_MAX,
 	 .check = check_url, .doc = "http:// or https:// receiver"},
 	EVENTS_FIELD(true),
-	{.name = "area_id", .type = FIELD_INT, .required = true, .min = 1, .max = INT64_MAX,
-	 .doc = "only requests in this area's subtree; inside the caller's scope"},
+	{.name = "area_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX,
+	 .doc = "only requests in this area's subtree; inside the caller's scope (this or area_code)"},
+	{.name = "area_code", .type = FIELD_STRING, .min = 1, .max = AREA_CODE_MAX,
+	 .doc = "the area by its code, instead of area_id"},
 	{.name = "secret", .type = FIELD_STRING, .min = WEBHOOK_SECRET_MIN, .max = WEBHOOK_SECRET_MAX,
 	 .check = check_secret, .doc = "absent: one is generated; either way shown once"},
 	{.name = "description", .type = FIELD_STRING, .min = 0, .max = WEBHOOK_DESCRIPTION_MAX},
@@ -48,6 +50,7 @@ static const struct field_spec update_body[] = {
 	{.name = "url", .type = FIELD_STRING, .min = 1, .max = WEBHOOK_URL_MAX, .check = check_url},
 	EVENTS_FIELD(false),
 	{.name = "area_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX},
+	{.name = "area_code", .type = FIELD_STRING, .min = 1, .max = AREA_CODE_MAX},
 	{.name = "description", .type = FIELD_STRING, .min = 0, .max = WEBHOOK_DESCRIPTION_MAX},
 	{.name = "active", .type = FIELD_BOOL, .doc = "false pauses deliveries (they wait), true resumes"},
 	FIELDS_END,
@@ -93,6 +96,7 @@ static void input_of(struct req *r, struct webhook_input *in)
 	const struct field_val *ev = req_field(r, "events");
 	in->events = ev && ev->present ? ev->arr : NULL;
 	in->area_id = req_int(r, "area_id", 0);
+	in->area_code = req_str(r, "area_code");
 	in->secret = req_str(r, "secret");
 	in->description = req_str(r, "description");
 	in->active = req_has(r, "active") ? req_field(r, "active")->b : -1;

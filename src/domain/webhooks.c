@@ -464,6 +464,25 @@ enum err webhooks_list(struct app *app, const struct actor *a, int64_t area_id, 
 	return fail_denied(app, a, object, store_read(app->store, list_fn, &x, ei), ei);
 }
 
+/* The area given by id or by code, in the caller's scope. */
+static enum err input_area(struct store_conn *c, const struct actor *a,
+                           const struct webhook_input *in, struct area_row *ar, struct errinfo *ei)
+{
+	if (in->area_id > 0)
+		return area_require(c, a, in->area_id, 0, 0, "area_id", ar, ei);
+	enum err rc = store_area_by_code(c, in->area_code, ar, ei);
+	if (rc == ERR_NOTFOUND)
+		return err_set(ei, ERR_INVALID, "area_code", "no area has the code %.32s", in->area_code);
+	if (rc != ERR_OK)
+		return rc;
+	return area_require(c, a, ar->id, 0, 0, "area_code", ar, ei);
+}
+
+static bool has_area(const struct webhook_input *in)
+{
+	return in->area_id > 0 || (in->area_code != NULL && in->area_code[0] != '\0');
+}
+
 static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct wh_ctx *x = arg;
@@ -471,7 +490,7 @@ static enum err create_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	struct webhook_row *w = x->w;
 	memset(w, 0, sizeof *w);
 	struct area_row ar;
-	enum err rc = area_require(c, x->a, in->area_id, 0, 0, "area_id", &ar, ei);
+	enum err rc = input_area(c, x->a, in, &ar, ei);
 	if (rc != ERR_OK)
 		return rc;
 	snprintf(w->url, sizeof w->url, "%s", in->url);
@@ -506,6 +525,8 @@ enum err webhooks_create(struct app *app, const struct actor *a, const struct we
 	if (rc != ERR_OK)
 		return rc;
 	const char *why = NULL;
+	if (!has_area(in))
+		return err_set(ei, ERR_INVALID, "area_id", "area_id (or area_code) is required");
 	if (in->url == NULL || (why = webhook_url_check(in->url, strlen(in->url))) != NULL)
 		return err_set(ei, ERR_INVALID, "url", "%s", in->url ? why : "url is required");
 	if (in->secret != NULL) {
@@ -564,10 +585,10 @@ static enum err update_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 			return rc;
 		n += snprintf(detail + n, sizeof detail - (size_t)n, "events ");
 	}
-	if (in->area_id > 0 && in->area_id != w->area_id) {
-		struct area_row ar;
-		if ((rc = area_require(c, x->a, in->area_id, 0, 0, "area_id", &ar, ei)) != ERR_OK)
-			return rc;
+	struct area_row ar = {0};
+	if (has_area(in) && (rc = input_area(c, x->a, in, &ar, ei)) != ERR_OK)
+		return rc;
+	if (has_area(in) && ar.id != w->area_id) {
 		w->area_id = ar.id;
 		snprintf(w->area_code, sizeof w->area_code, "%s", ar.code);
 		snprintf(w->area_name, sizeof w->area_name, "%s", ar.name);

@@ -74,7 +74,8 @@ json_t *webhook_attempt_json(const struct webhook_attempt_row *a);
 struct webhook_input {
 	const char *url;         /* NULL: unchanged (update) */
 	json_t *events;          /* array of names; NULL: unchanged */
-	int64_t area_id;         /* 0: unchanged (update) */
+	int64_t area_id;         /* 0: area_code, or unchanged (update) */
+	const char *area_code;   /* the area by its code (when area_id is 0; NULL: none) */
 	const char *secret;      /* create: NULL generates one */
 	const char *description; /* NULL: unchanged */
 	int active;              /* -1: unchanged; create: -1 means active */

@@ -323,11 +323,20 @@ test('refusals: not http(s), unknown event, outside the scope, no webhook.manage
   await assertError(await admin('POST', '/api/v1/webhooks', { ...base, secret: 'short' }), 400, 'invalid', 'secret');
   await assertError(await admin('POST', '/api/v1/webhooks', { ...base, colour: 'red' }), 400, 'invalid', 'colour');
   await assertError(await admin('POST', '/api/v1/webhooks', { ...base, area_id: 999999 }), 400, 'invalid', 'area_id');
+  // the area by its code instead (the console's way for an administrator without area.read)
+  const noArea = { url: base.url, events: base.events };
+  await assertError(await admin('POST', '/api/v1/webhooks', noArea), 400, 'invalid', 'area_id');
+  await assertError(await admin('POST', '/api/v1/webhooks', { ...noArea, area_code: '999999' }), 400, 'invalid', 'area_code');
+  const byCode = await ok(await api(server, 'POST', '/api/v1/webhooks', { ...noArea, area_code: '110105001' }), 201, 'by code');
+  assert.equal(byCode.area_id, ids.street);
+  await ok(await admin('DELETE', `/api/v1/webhooks/${byCode.id}`), 200, 'delete');
   // the narrow administrator covers street 1 only
   await assertError(await u.narrow('POST', '/api/v1/webhooks', { ...base, area_id: ids.community2 }),
     403, 'forbidden', 'area_id');
   await assertError(await u.narrow('POST', '/api/v1/webhooks', { ...base, area_id: ids.district }),
     403, 'forbidden', 'area_id');
+  await assertError(await u.narrow('POST', '/api/v1/webhooks', { ...noArea, area_code: '110105002001' }),
+    403, 'forbidden', 'area_code');
   const mine = await ok(await u.narrow('POST', '/api/v1/webhooks', { ...base, area_id: ids.community }), 201, 'narrow');
   const wide = await ok(await admin('POST', '/api/v1/webhooks', { ...base, area_id: ids.district }), 201, 'wide');
   const seen = await ok(await u.narrow('GET', '/api/v1/webhooks'), 200, 'narrow list');

@@ -56,6 +56,7 @@ export const menu = [
       { name: 'adminUsers', titleKey: 'menu.adminUsers', caps: ['user.read'] },
       { name: 'adminRoles', titleKey: 'menu.adminRoles', caps: ['role.read'] },
       { name: 'adminApiKeys', titleKey: 'menu.adminApiKeys', caps: ['apikey.manage'] },
+      { name: 'adminWebhooks', titleKey: 'menu.adminWebhooks', caps: ['webhook.manage'] },
       { name: 'adminAudit', titleKey: 'menu.adminAudit', caps: ['audit.read'] },
       { name: 'systemHealth', titleKey: 'menu.systemHealth', caps: ['system.read'] },
       { name: 'adminApiDocs', titleKey: 'menu.adminApiDocs', caps: ['apikey.manage', 'system.read'] },

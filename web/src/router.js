@@ -79,6 +79,12 @@ export const routes = [
         meta: { titleKey: 'menu.adminApiDocs', caps: ['apikey.manage', 'system.read'] },
       },
       {
+        path: 'admin/webhooks',
+        name: 'adminWebhooks',
+        component: () => import('./pages/admin/WebhooksPage.vue'),
+        meta: { titleKey: 'menu.adminWebhooks', caps: ['webhook.manage'] },
+      },
+      {
         path: 'admin/audit',
         name: 'adminAudit',
         component: () => import('./pages/admin/AuditPage.vue'),

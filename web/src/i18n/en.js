@@ -2,6 +2,7 @@
 import { mergeMessages } from './merge.js';
 import requests from './requests.en.js';
 import apidocs from './apidocs.en.js';
+import webhooks from './webhooks.en.js';
 
 const base = {
   app: {
@@ -826,4 +827,4 @@ const base = {
   },
 };
 
-export default mergeMessages(mergeMessages(base, requests), apidocs);
+export default mergeMessages(mergeMessages(mergeMessages(base, requests), apidocs), webhooks);

@@ -3,6 +3,7 @@
 import { mergeMessages } from './merge.js';
 import requests from './requests.zh-CN.js';
 import apidocs from './apidocs.zh-CN.js';
+import webhooks from './webhooks.zh-CN.js';
 
 const base = {
   app: {
@@ -827,4 +828,4 @@ const base = {
   },
 };
 
-export default mergeMessages(mergeMessages(base, requests), apidocs);
+export default mergeMessages(mergeMessages(mergeMessages(base, requests), apidocs), webhooks);
