@@ -144,4 +144,4 @@ clean:
 distclean: clean
 	rm -rf web/node_modules node_modules var
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
