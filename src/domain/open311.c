@@ -595,13 +595,6 @@ enum err open311_create(struct app *app, const struct actor *from, const struct 
 			             "description must be UTF-8 text of at most 4000 characters");
 			goto out;
 		}
-		/* linli's own column keeps half the spec's length */
-		if (n > RQ_DESCRIPTION_MAX) {
-			rc = err_set(ei, ERR_INVALID, "description",
-			             "description: this jurisdiction keeps at most %d characters",
-			             RQ_DESCRIPTION_MAX);
-			goto out;
-		}
 	}
 	if (in->email && in->email[0] && !email_ok(in->email)) {
 		rc = err_set(ei, ERR_INVALID, "email", "email is not an address");

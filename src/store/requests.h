@@ -13,7 +13,7 @@
 
 #define RQ_TRACKING_LEN 10
 #define RQ_TITLE_MAX 100        /* characters */
-#define RQ_DESCRIPTION_MAX 2000 /* characters */
+#define RQ_DESCRIPTION_MAX 4000 /* characters: Open311's limit too */
 #define RQ_ADDRESS_MAX 200      /* characters */
 #define RQ_REPORTER_NAME_MAX 32 /* characters */
 #define RQ_NOTE_MAX 2000        /* characters */
