@@ -573,17 +573,21 @@ enum err store_request_list(struct store_conn *c, const struct request_filter *f
 		p[np++] = SV_INT(f->department_id);
 	}
 	if (f->mine) {
-		strbuf_adds(&sb, " AND (1 = 0");
+		/* no constant "1 = 0 OR" in front: SQLite then scanned every open
+		 * request of the city by state instead of the owner indexes */
+		strbuf_adds(&sb, " AND (");
 		if (f->nowner_areas > 0) {
-			strbuf_adds(&sb, " OR r.owner_area_id IN (");
+			strbuf_adds(&sb, "r.owner_area_id IN (");
 			add_id_list(f->owner_areas, f->nowner_areas, &sb, p, &np);
 			strbuf_adds(&sb, ")");
 		}
 		if (f->nowner_units > 0) {
-			strbuf_adds(&sb, " OR r.owner_unit_id IN (");
+			strbuf_adds(&sb, f->nowner_areas > 0 ? " OR r.owner_unit_id IN (" : "r.owner_unit_id IN (");
 			add_id_list(f->owner_units, f->nowner_units, &sb, p, &np);
 			strbuf_adds(&sb, ")");
 		}
+		if (f->nowner_areas == 0 && f->nowner_units == 0)
+			strbuf_adds(&sb, "1 = 0");
 		strbuf_adds(&sb, ")");
 	}
 	if (f->source != NULL) {
