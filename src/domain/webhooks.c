@@ -214,12 +214,19 @@ int64_t webhook_backoff_jittered(int base, int attempt)
 /* --- the outbox ---------------------------------------------------------------------------- */
 
 /* Per process: the server has one store. True when a subscription may
- * exist; a false true only costs the INSERT … SELECT finding nothing. */
+ * exist; a false true only costs the INSERT … SELECT finding nothing. It
+ * is read again from the database when older than WEBHOOK_ANY_TTL_NS (by
+ * the first event after that, or the delivery thread), so a process that
+ * runs no delivery thread (the command line's demo and generators) and
+ * another node's new subscription are covered too. */
+#define WEBHOOK_ANY_TTL_NS (5LL * 1000000000LL)
 static atomic_bool any_active = true;
+static _Atomic int64_t any_checked_ns; /* clock_mono_ns of the last reading; 0: never */
 
 void webhooks_set_any(bool any)
 {
 	atomic_store(&any_active, any);
+	atomic_store(&any_checked_ns, clock_mono_ns());
 }
 
 static enum err count_fn(struct store_conn *c, void *arg, struct errinfo *ei)
@@ -256,6 +263,14 @@ static json_t *str_or_null(const char *s)
 enum err webhooks_enqueue(struct store_conn *c, const struct request_row *r,
                           const struct request_event_row *e, struct errinfo *ei)
 {
+	int64_t checked = atomic_load_explicit(&any_checked_ns, memory_order_relaxed);
+	if (checked == 0 || clock_mono_ns() - checked > WEBHOOK_ANY_TTL_NS) {
+		int64_t n = 1;
+		enum err rc = store_webhook_count(c, &n, ei);
+		if (rc != ERR_OK)
+			return rc;
+		webhooks_set_any(n > 0);
+	}
 	if (!atomic_load_explicit(&any_active, memory_order_relaxed))
 		return ERR_OK;
 	const char *event = webhook_event_for_action(e->action);

@@ -58,11 +58,13 @@ int64_t webhook_backoff_jittered(int base, int attempt);
  * request_event is appended, in the same transaction: a pending delivery
  * for every subscription that wants the event and whose area holds the
  * request (a paused one's wait until it is resumed). With no subscription
- * in this process's knowledge it costs one atomic load (webhooks_refresh). */
+ * in this process's knowledge it costs an atomic load and a clock read
+ * (and a count every 5 s; webhooks_refresh). */
 enum err webhooks_enqueue(struct store_conn *c, const struct request_row *r,
                           const struct request_event_row *e, struct errinfo *ei);
 /* Reads whether any subscription exists (the delivery thread, at start and
- * every few seconds, so another process's new subscription is seen). */
+ * every few seconds; webhooks_enqueue itself when the last reading is over
+ * 5 s old), so another process's new subscription is seen. */
 void webhooks_refresh(struct app *app);
 /* Sets the in-memory flag (tests; changes made here set it themselves). */
 void webhooks_set_any(bool any);
