@@ -126,8 +126,10 @@ out:
 
 struct due_ctx {
 	char now[RQ_TIME], lease[RQ_TIME];
-	int64_t ids[WEBHOOK_BATCH];
+	int64_t ids[WEBHOOK_BATCH], hooks[WEBHOOK_BATCH];
 	int n;
+	int64_t failed[WEBHOOK_BATCH]; /* subscriptions whose receiver failed in this pass */
+	int nfailed;
 	int64_t id;
 	bool won;
 	struct webhook_delivery_row d;
@@ -140,7 +142,7 @@ struct due_ctx {
 static enum err due_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 {
 	struct due_ctx *x = arg;
-	return store_webhook_due(c, x->now, WEBHOOK_BATCH, x->ids, &x->n, ei);
+	return store_webhook_due(c, x->now, WEBHOOK_BATCH, x->ids, x->hooks, &x->n, ei);
 }
 
 static enum err claim_fn(struct store_conn *c, void *arg, struct errinfo *ei)
@@ -170,8 +172,8 @@ static enum err release_fn(struct store_conn *c, void *arg, struct errinfo *ei)
 	return store_webhook_release(c, x->id, ei);
 }
 
-/* Sends one claimed row and records what came of it. */
-static enum err send_one(struct app *app, struct due_ctx *x, struct errinfo *ei)
+/* Sends one claimed row and records what came of it; *ok whether it was delivered. */
+static enum err send_one(struct app *app, struct due_ctx *x, bool *delivered, struct errinfo *ei)
 {
 	enum err rc = store_read(app->store, outgoing_fn, x, ei);
 	if (rc != ERR_OK)
@@ -202,6 +204,7 @@ static enum err send_one(struct app *app, struct due_ctx *x, struct errinfo *ei)
 	snprintf(d->last_response, sizeof d->last_response, "%s", res.response);
 	store_time_format(now, d->updated_at);
 	bool ok = res.status >= 200 && res.status < 300;
+	*delivered = ok;
 	if (ok) {
 		snprintf(d->status, sizeof d->status, "delivered");
 		snprintf(d->delivered_at, sizeof d->delivered_at, "%s", at.at);
@@ -245,11 +248,22 @@ static enum err deliver_due(struct app *app, atomic_bool *stopping, int *sent, s
 		store_time_format(now, x->now);
 		store_time_format(now + app->cfg.webhook_connect_timeout + app->cfg.webhook_timeout + 30,
 		                  x->lease);
+		/* A receiver that just failed is not tried again in this pass: its
+		 * other rows wait for the next look, so one dead receiver costs one
+		 * time-out a pass, not one per row, and the others' rows go out. */
+		bool skip = false;
+		for (int k = 0; k < x->nfailed; k++)
+			skip = skip || x->failed[k] == x->hooks[i];
+		if (skip)
+			continue;
 		x->id = x->ids[i];
 		x->won = false;
 		if ((rc = store_write(app->store, claim_fn, x, ei)) != ERR_OK || !x->won)
 			continue;
-		rc = send_one(app, x, ei);
+		bool delivered = false;
+		rc = send_one(app, x, &delivered, ei);
+		if (!delivered && x->nfailed < WEBHOOK_BATCH)
+			x->failed[x->nfailed++] = x->hooks[i];
 		if (rc != ERR_OK) {
 			/* unrecorded: give the row back for the next look */
 			struct errinfo e2;

@@ -336,14 +336,14 @@ enum err store_webhook_attempts(struct store_conn *c, int64_t delivery_id,
 
 /* --- the delivery thread ---------------------------------------------------------------- */
 
-enum err store_webhook_due(struct store_conn *c, const char *now, int limit, int64_t *ids, int *n,
-                           struct errinfo *ei)
+enum err store_webhook_due(struct store_conn *c, const char *now, int limit, int64_t *ids,
+                           int64_t *hooks, int *n, struct errinfo *ei)
 {
 	*n = 0;
 	struct store_val p[] = {SV_TEXT(now), SV_TEXT(now), SV_INT(limit)};
 	struct store_stmt *s = NULL;
 	enum err rc = store_query(c,
-	                          "SELECT d.id FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id"
+	                          "SELECT d.id, d.webhook_id FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id"
 	                          " WHERE d.status = 'pending' AND d.next_attempt_at <= ?"
 	                          " AND (d.lease_until IS NULL OR d.lease_until < ?) AND w.active = 1"
 	                          " ORDER BY d.next_attempt_at, d.id LIMIT ?",
@@ -351,8 +351,10 @@ enum err store_webhook_due(struct store_conn *c, const char *now, int limit, int
 	if (rc != ERR_OK)
 		return rc;
 	int r;
-	while ((r = store_next(s)) == 1 && *n < limit)
-		ids[(*n)++] = store_col_int(s, 0);
+	while ((r = store_next(s)) == 1 && *n < limit) {
+		ids[*n] = store_col_int(s, 0);
+		hooks[(*n)++] = store_col_int(s, 1);
+	}
 	store_done(s);
 	return r < 0 ? store_step_error(r, ei, "finding due deliveries") : ERR_OK;
 }

@@ -110,9 +110,9 @@ enum err store_webhook_attempts(struct store_conn *c, int64_t delivery_id,
 
 /* The delivery thread's calls. */
 /* Ids of at most limit pending deliveries of active subscriptions due at
- * now and not leased, oldest due first. */
-enum err store_webhook_due(struct store_conn *c, const char *now, int limit, int64_t *ids, int *n,
-                           struct errinfo *ei);
+ * now and not leased, oldest due first, with their subscriptions' ids. */
+enum err store_webhook_due(struct store_conn *c, const char *now, int limit, int64_t *ids,
+                           int64_t *hooks, int *n, struct errinfo *ei);
 /* Takes the lease on one when nobody holds it; *won says whether we did. */
 enum err store_webhook_claim(struct store_conn *c, int64_t id, const char *now,
                              const char *lease_until, bool *won, struct errinfo *ei);
