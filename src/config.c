@@ -39,6 +39,7 @@ const struct config_key config_keys[] = {
 	{"webhook_timeout", "seconds a webhook delivery may take in all, then it counts as failed (default 10)"},
 	{"webhook_retry_base", "seconds before a failed webhook delivery is retried; later retries wait 3, 6, 30, 120, 360, 1440, 2880 times as long, ±20 % (default 10)"},
 	{"webhook_max_attempts", "attempts before a webhook delivery is parked (default 8)"},
+	{"webhook_keep_days", "days a delivered webhook delivery stays in the delivery log, 0 = for ever; pending and parked ones always stay (default 30)"},
 	{"webhook_proxy", "HTTP proxy for webhook deliveries, e.g. http://proxy:3128; none means direct, whatever the environment says (default none)"},
 	{NULL, NULL},
 };
@@ -71,6 +72,7 @@ void config_defaults(struct config *c)
 	c->webhook_timeout = 10;
 	c->webhook_retry_base = 10;
 	c->webhook_max_attempts = 8;
+	c->webhook_keep_days = 30;
 }
 
 bool config_has_key(const char *key)
@@ -182,6 +184,8 @@ enum err config_set(struct config *c, const char *key, const char *v, struct err
 		return set_int(&c->webhook_retry_base, key, v, 1, 3600, ei);
 	if (strcmp(key, "webhook_max_attempts") == 0)
 		return set_int(&c->webhook_max_attempts, key, v, 1, 50, ei);
+	if (strcmp(key, "webhook_keep_days") == 0)
+		return set_int(&c->webhook_keep_days, key, v, 0, 3650, ei);
 	if (strcmp(key, "webhook_proxy") == 0) {
 		if (strcmp(v, "none") == 0) {
 			c->webhook_proxy[0] = '\0';

@@ -37,6 +37,7 @@ struct config {
 	int webhook_retry_base;       /* seconds before the first retry; later ones are multiples */
 	int webhook_max_attempts;     /* attempts before a delivery is parked */
 	char webhook_proxy[256];      /* proxy for deliveries ("" : direct, environment ignored) */
+	int webhook_keep_days;        /* days a delivered delivery stays in the log; 0: for ever */
 };
 
 struct config_key {

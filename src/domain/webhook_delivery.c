@@ -278,6 +278,29 @@ static enum err deliver_due(struct app *app, atomic_bool *stopping, int *sent, s
 	return rc;
 }
 
+struct purge_ctx {
+	char before[RQ_TIME];
+	int64_t n;
+};
+
+static enum err purge_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct purge_ctx *x = arg;
+	return store_webhook_purge(c, x->before, WEBHOOK_PURGE_BATCH, &x->n, ei);
+}
+
+enum err webhook_purge(struct app *app, int64_t *n, struct errinfo *ei)
+{
+	*n = 0;
+	if (app->cfg.webhook_keep_days <= 0)
+		return ERR_OK;
+	struct purge_ctx x = {.n = 0};
+	store_time_format(clock_now() - (int64_t)app->cfg.webhook_keep_days * 86400, x.before);
+	enum err rc = store_write(app->store, purge_fn, &x, ei);
+	*n = x.n;
+	return rc;
+}
+
 enum err webhook_deliver_due(struct app *app, int *sent, struct errinfo *ei)
 {
 	return deliver_due(app, NULL, sent, ei);
@@ -299,10 +322,18 @@ static void *run(void *arg)
 	struct webhook_sender *s = arg;
 	int polls = 0;
 	while (!atomic_load(&s->stopping)) {
-		if (polls++ % WEBHOOK_REFRESH_POLLS == 0)
+		if (polls % WEBHOOK_REFRESH_POLLS == 0)
 			webhooks_refresh(s->app);
 		struct errinfo ei;
 		err_clear(&ei);
+		if (polls++ % WEBHOOK_PURGE_POLLS == 0) {
+			int64_t purged = 0;
+			if (webhook_purge(s->app, &purged, &ei) != ERR_OK)
+				log_warn("webhook log purge failed", "\"error\":\"%s\"", ei.message);
+			else if (purged > 0)
+				log_info("webhook log purged", "\"deliveries\":%lld", (long long)purged);
+			err_clear(&ei);
+		}
 		int sent = 0;
 		if (deliver_due(s->app, &s->stopping, &sent, &ei) != ERR_OK)
 			log_warn("webhook delivery failed", "\"error\":\"%s\"", ei.message);

@@ -33,6 +33,12 @@ void webhook_post(const struct app *app, const char *url, const char *secret, co
                   const char *delivery_id, int64_t ts, const char *body,
                   struct webhook_result *out);
 
+/* Deletes the delivered deliveries older than webhook_keep_days (none when
+ * it is 0), at most WEBHOOK_PURGE_BATCH; *n gets how many. */
+#define WEBHOOK_PURGE_BATCH 5000
+#define WEBHOOK_PURGE_POLLS 3600 /* about an hour of looks */
+enum err webhook_purge(struct app *app, int64_t *n, struct errinfo *ei);
+
 /* One pass: claims and sends what is due now (at most WEBHOOK_BATCH rows).
  * *sent gets how many were tried. For the thread and the tests. */
 enum err webhook_deliver_due(struct app *app, int *sent, struct errinfo *ei);

@@ -448,3 +448,20 @@ enum err store_webhook_requeue(struct store_conn *c, int64_t webhook_id, int64_t
 	*found = n == 1;
 	return rc;
 }
+
+enum err store_webhook_purge(struct store_conn *c, const char *before, int limit, int64_t *n,
+                             struct errinfo *ei)
+{
+	/* the same rows twice: the ordering is total (delivered_at, id) */
+#define OLDEST                                                                                   \
+	"SELECT id FROM webhook_delivery WHERE status = 'delivered' AND delivered_at < ?"            \
+	" ORDER BY delivered_at, id LIMIT ?"
+	struct store_val p[] = {SV_TEXT(before), SV_INT(limit)};
+	*n = 0;
+	enum err rc = store_exec(c, "DELETE FROM webhook_attempt WHERE delivery_id IN (" OLDEST ")", p,
+	                         2, NULL, ei);
+	if (rc == ERR_OK)
+		rc = store_exec(c, "DELETE FROM webhook_delivery WHERE id IN (" OLDEST ")", p, 2, n, ei);
+#undef OLDEST
+	return rc;
+}

@@ -126,6 +126,10 @@ enum err store_webhook_outgoing(struct store_conn *c, int64_t id, struct webhook
  * next_attempt_at and last_* (from d), and drops the lease. */
 enum err store_webhook_record(struct store_conn *c, const struct webhook_delivery_row *d,
                               const struct webhook_attempt_row *a, struct errinfo *ei);
+/* Deletes at most limit delivered deliveries (with their attempts)
+ * delivered before `before`, oldest first; *n gets how many. */
+enum err store_webhook_purge(struct store_conn *c, const char *before, int limit, int64_t *n,
+                             struct errinfo *ei);
 /* A parked delivery back to pending, due at now, attempts from 0;
  * *found false when it is not parked. */
 enum err store_webhook_requeue(struct store_conn *c, int64_t webhook_id, int64_t id,

@@ -5,7 +5,8 @@
  * delivery only for the subscriptions whose events and area subtree match,
  * in the event's transaction, nothing when the fast path knows there is no
  * subscription; scope and capability refusals; one failed attempt against
- * a closed port recorded and rescheduled. On the environment's backend
+ * a closed port recorded and rescheduled; the log's purge of old delivered
+ * deliveries (parked ones stay). On the environment's backend
  * (SQLite, or PostgreSQL when LINLI_TEST_PG is set). */
 #include "testutil.h"
 
@@ -465,6 +466,65 @@ static void test_failed_attempt(void **state)
 	assert_string_equal(ei.field, "status");
 }
 
+struct mark_ctx {
+	struct webhook_delivery_row *d;
+	const char *status, *at;
+};
+
+static enum err mark_fn(struct store_conn *c, void *arg, struct errinfo *ei)
+{
+	struct mark_ctx *x = arg;
+	struct webhook_attempt_row at = {.delivery_id = x->d->id, .status = 200, .duration_ms = 5};
+	snprintf(at.at, sizeof at.at, "%s", x->at);
+	snprintf(x->d->status, sizeof x->d->status, "%s", x->status);
+	x->d->attempts = 1;
+	x->d->last_status = 200;
+	snprintf(x->d->updated_at, sizeof x->d->updated_at, "%s", x->at);
+	snprintf(x->d->delivered_at, sizeof x->d->delivered_at, "%s",
+	         strcmp(x->status, "delivered") == 0 ? x->at : "");
+	return store_webhook_record(c, x->d, &at, ei);
+}
+
+/* A ping of hook marked status at `at` (as if sent then). */
+static void old_delivery(struct env *e, int64_t hook, const char *status, const char *at)
+{
+	struct webhook_delivery_row d;
+	struct errinfo ei;
+	err_clear(&ei);
+	assert_int_equal(webhooks_ping(&e->app, &e->cli_actor, hook, &d, &ei), ERR_OK);
+	struct mark_ctx x = {&d, status, at};
+	assert_int_equal(store_write(e->app.store, mark_fn, &x, &ei), ERR_OK);
+	webhook_delivery_row_clear(&d);
+}
+
+static void test_purge(void **state)
+{
+	struct env *e = *state;
+	int64_t h = subscribe(e, &e->cli_actor, "http://127.0.0.1:1/p", "[\"request.created\"]",
+	                      e->street, 0, ERR_OK, NULL);
+	char recent[RQ_TIME];
+	store_time_format(clock_now() - 86400, recent);
+	old_delivery(e, h, "delivered", "2020-01-01T00:00:00Z");
+	old_delivery(e, h, "delivered", "2020-01-02T00:00:00Z");
+	old_delivery(e, h, "delivered", recent);
+	old_delivery(e, h, "parked", "2020-01-01T00:00:00Z"); /* parked ones stay, however old */
+	struct errinfo ei;
+	err_clear(&ei);
+	int64_t n = -1;
+	e->app.cfg.webhook_keep_days = 0; /* for ever */
+	assert_int_equal(webhook_purge(&e->app, &n, &ei), ERR_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(log_of(e, h).n, 4);
+	e->app.cfg.webhook_keep_days = 30;
+	assert_int_equal(webhook_purge(&e->app, &n, &ei), ERR_OK);
+	assert_int_equal(n, 2);
+	struct seen s = log_of(e, h);
+	assert_int_equal(s.n, 2);
+	assert_true((strcmp(s.status[0], "parked") == 0) != (strcmp(s.status[1], "parked") == 0));
+	assert_int_equal(webhook_purge(&e->app, &n, &ei), ERR_OK);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	fx_print_backend("test_webhooks");
@@ -477,6 +537,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_matches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_attempt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

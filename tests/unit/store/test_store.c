@@ -1352,7 +1352,8 @@ static void copy_into_fresh(struct store *src, enum fx_backend b)
 		"pairing", "joint_committee_member", "party_org", "party_member", "report_in", "six_ones",
 		"household", "person", "person_tag", "center_household", "center_household_cover",
 		"category", "dispatch_rule", "photo", "notification", "request", "request_event",
-		"request_party", "request_photo", "request_rollup", "request_unit_rollup", NULL};
+		"request_party", "request_photo", "request_rollup", "request_unit_rollup", "webhook",
+		"webhook_delivery", "webhook_attempt", "open311_request", NULL};
 	int ntables = 3;
 	for (const char *const *t = account_tables; *t; t++, ntables++)
 		if (reported(&rep, *t) < 1)
