@@ -4,8 +4,9 @@
 # baseline measured in the same run.
 #
 #   1. the history: a copy of the registers' city (bench/registers.sh makes
-#      it) with `linli gen --requests N --days D`, every request driven
-#      through the real lifecycle; then `linli rollup-verify` on it. Cached
+#      it) with `linli gen --requests N --days D`: 5,000 requests driven
+#      through the real lifecycle, the rest clones of them on every grid
+#      (src/demo/request_clones.h); then `linli rollup-verify` on it. Cached
 #      in build/bench/requests-N-KEY/ (KEY: the generator's sources, N, D).
 #   2. HTTP, with an API key of a district_staff account (scope *):
 #      POST /api/v1/requests (intake: the request, its event, roll-ups for
@@ -88,7 +89,7 @@ else
 fi
 [[ -n $CITY_DB && -f $CITY_DB && -f $CITY_DB.key ]] ||
     die "no city: run bench/registers.sh first (BENCH_ONLY=gen) or set BENCH_CITY_DB (with its .key beside it)"
-KEY=$(cat src/demo/requests.c src/demo/categories.c data/categories/* <(echo "$NREQ $DAYS $CITY_DB") 2>/dev/null |
+KEY=$(cat src/demo/requests.c src/demo/request_clones.c src/demo/categories.c data/categories/* <(echo "$NREQ $DAYS $CITY_DB") 2>/dev/null |
     sha256sum | cut -c1-12)
 DIR=$OUT/requests-$NREQ-$KEY
 DB=$DIR/city.db

@@ -55,9 +55,10 @@ static const struct command commands[] = {
 	 "Recompute the figures' roll-ups from the request events and print every counter that differs (exit 1)."},
 	{"gen", cmd_gen,
 	 "linli gen --scale city|district [--districts N] [--people N] [--seed N] [--today D] [--db URL]\n"
-	 "       linli gen --requests N [--days D] [--db URL]",
+	 "       linli gen --requests N [--days D] [--templates T] [--db URL]",
 	 "Generate synthetic registers for benchmarks (city: 10 districts of about a million people), "
-	 "or about N requests over the last D days (180) across every street, through the real lifecycle."},
+	 "or about N requests over the last D days (180): up to T (5000) through the real lifecycle, "
+	 "the rest cloned from them onto every grid."},
 	{"openapi", cmd_openapi, "linli openapi",
 	 "Print the OpenAPI 3 document of /api/v1 (the one GET /api/v1/openapi.json serves)."},
 	{"version", cmd_version, "linli version", "Print the version."},

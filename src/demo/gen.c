@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "demo/categories.h"
 #include "demo/registers.h"
+#include "demo/request_clones.h"
 #include "demo/requests.h"
 #include "util/worktime.h"
 
@@ -82,9 +83,22 @@ static void request_progress(void *ctx, const char *district, const struct demo_
 	fflush(stdout);
 }
 
-/* `linli gen --requests N --days D`: a request history on registers made
- * before (the city), through the real lifecycle like the demo's. */
-static int gen_requests(const struct config *cfg, long long n, int days)
+static void clone_progress(void *ctx, int64_t done)
+{
+	int64_t *every = ctx;
+	if (done % *every == 0) {
+		printf("  %lld cloned\n", (long long)done);
+		fflush(stdout);
+	}
+}
+
+/* `linli gen --requests N --days D --templates T`: a request history on
+ * registers made before (the city). Up to T requests go through the real
+ * lifecycle like the demo's (in the first district, at about T / D a day);
+ * the rest are clones of them spread over every grid (demo/request_clones.h):
+ * the lifecycle writes a few hundred requests a second, cloning thousands. */
+#define DEMO_TEMPLATES 5000
+static int gen_requests(const struct config *cfg, long long n, int days, long long templates)
 {
 	struct app app;
 	int rc = cli_app_open(cfg, true, &app);
@@ -105,9 +119,12 @@ static int gen_requests(const struct config *cfg, long long n, int days)
 	struct demo_request_options o;
 	demo_request_options_default(&o, false);
 	o.days = days;
-	o.every_total = n;
+	bool clones = n > templates;
+	o.every_total = clones ? templates : n;
+	o.districts_max = clones ? 1 : 0;
 	o.progress = request_progress;
-	printf("generating about %lld requests over %d days on %s\n", n, days, store_backend(app.store));
+	printf("generating about %lld requests over %d days on %s%s\n", clones ? templates : n, days,
+	       store_backend(app.store), clones ? " (templates for the clones)" : "");
 	fflush(stdout);
 	struct demo_request_stats s;
 	if (demo_requests(&app, &o, &s, &ei) != ERR_OK) {
@@ -123,6 +140,20 @@ static int gen_requests(const struct config *cfg, long long n, int days)
 		       (long long)s.overdue, s.seconds, s.seconds > 0 ? s.requests / s.seconds : 0);
 		rc = s.failed > 0 ? 1 : 0;
 	}
+	if (rc == 0 && clones && n > s.requests) {
+		struct request_clone_stats cs;
+		int64_t every = 100000;
+		if (demo_request_clones(&app, n - s.requests, (int)s.requests, 2, o.seed, clone_progress,
+		                        &every, &cs, &ei) != ERR_OK) {
+			fprintf(stderr, "linli gen: cloning: %s\n", ei.message);
+			rc = 1;
+		} else {
+			printf("cloned %lld requests (%lld events) from %lld templates onto every grid in %.1f s "
+			       "(%.0f requests/s); %lld requests in all\n",
+			       (long long)cs.requests, (long long)cs.events, (long long)cs.templates, cs.seconds,
+			       cs.seconds > 0 ? cs.requests / cs.seconds : 0, (long long)(s.requests + cs.requests));
+		}
+	}
 	cli_app_close(&app);
 	return rc;
 }
@@ -131,7 +162,8 @@ int cmd_gen(int argc, char **argv)
 {
 	const struct command *cmd = cli_find_command("gen");
 	const char *scale = NULL, *today = NULL;
-	long long seed = -1, districts = -1, people = -1, workers = -1, requests = -1, days = -1;
+	long long seed = -1, districts = -1, people = -1, workers = -1, requests = -1, days = -1,
+	          templates = -1;
 	/* Our own flags are taken out; what is left are settings (--db …). */
 	char *rest[64];
 	int nrest = 0;
@@ -154,6 +186,8 @@ int cmd_gen(int argc, char **argv)
 			requests = number(v) <= 0 ? -2 : number(v);
 		else if (i > 0 && strcmp(a, "--days") == 0)
 			days = number(v) <= 0 || number(v) > 3660 ? -2 : number(v);
+		else if (i > 0 && strcmp(a, "--templates") == 0)
+			templates = number(v) <= 0 || number(v) > 100000 ? -2 : number(v);
 		else {
 			rest[nrest++] = argv[i];
 			continue;
@@ -169,12 +203,13 @@ int cmd_gen(int argc, char **argv)
 		cli_usage_one(cmd, stdout);
 		return 0;
 	}
-	if (requests != -1 || days != -1) {
-		if (requests < 0 || days == -2 || scale || fl.npositional > 0) {
+	if (requests != -1 || days != -1 || templates != -1) {
+		if (requests < 0 || days == -2 || templates == -2 || scale || fl.npositional > 0) {
 			cli_usage_one(cmd, stderr);
 			return 2;
 		}
-		return gen_requests(&cfg, requests, days > 0 ? (int)days : 180);
+		return gen_requests(&cfg, requests, days > 0 ? (int)days : 180,
+		                    templates > 0 ? templates : DEMO_TEMPLATES);
 	}
 	bool city = scale && strcmp(scale, "city") == 0;
 	if ((!city && !(scale && strcmp(scale, "district") == 0)) || seed == -2 || districts == -2 ||

@@ -98,10 +98,10 @@ static void add_top(void *ctx, const struct category_row *r)
 /* The districts to fill, and whether any request exists already. */
 struct districts {
 	int64_t requests;
-	int64_t streets;
 	bool every;
 	char code[MAX_DISTRICTS][AREA_CODE_MAX + 1];
-	int n;
+	int64_t streets[MAX_DISTRICTS];
+	int n, cur;
 };
 
 static void add_district(void *ctx, const struct area_row *a)
@@ -113,7 +113,8 @@ static void add_district(void *ctx, const struct area_row *a)
 
 static void count_street(void *ctx, const struct area_row *a)
 {
-	((struct districts *)ctx)->streets++;
+	struct districts *d = ctx;
+	d->streets[d->cur]++;
 }
 
 static enum err districts_fn(struct store_conn *c, void *arg, struct errinfo *ei)
@@ -133,8 +134,9 @@ static enum err districts_fn(struct store_conn *c, void *arg, struct errinfo *ei
 	}
 	if ((rc = store_area_children(c, 0, false, add_district, d, ei)) != ERR_OK)
 		return rc;
-	for (int i = 0; i < d->n && rc == ERR_OK; i++)
-		rc = store_area_subtree(c, d->code[i], AREA_STREET, NULL, MAX_STREETS, count_street, d, ei);
+	for (d->cur = 0; d->cur < d->n && rc == ERR_OK; d->cur++)
+		rc = store_area_subtree(c, d->code[d->cur], AREA_STREET, NULL, MAX_STREETS, count_street, d,
+		                        ei);
 	return rc;
 }
 
@@ -581,9 +583,13 @@ enum err demo_requests(struct app *app, const struct demo_request_options *o,
 	struct actor a;
 	cli_actor(&a, &cli);
 	int64_t now = o->now > 0 ? o->now : clock_now();
-	double every_per_day = d->every && d->streets > 0 && o->days > 0
-	                     ? (double)o->every_total / (double)d->streets / o->days : 0;
-	for (int i = 0; i < d->n; i++) {
+	int nd = o->districts_max > 0 && o->districts_max < d->n ? o->districts_max : d->n;
+	int64_t streets = 0;
+	for (int i = 0; i < nd; i++)
+		streets += d->streets[i];
+	double every_per_day = d->every && streets > 0 && o->days > 0
+	                     ? (double)o->every_total / (double)streets / o->days : 0;
+	for (int i = 0; i < nd; i++) {
 		struct grid *grids = w->grids;
 		memset(w, 0, sizeof *w);
 		w->grids = grids;

@@ -26,6 +26,7 @@ struct demo_request_options {
 	 * district (not only 110105) gets an equal share of about every_total
 	 * requests over days, and the seed/other settings are unused. */
 	int64_t every_total;
+	int districts_max;     /* with every_total: the first this many districts only (0: all) */
 	void (*progress)(void *ctx, const char *district, const struct demo_request_stats *s);
 	void *progress_ctx;
 };

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "demo/categories.h"
 #include "demo/registers.h"
+#include "demo/request_clones.h"
 #include "demo/requests.h"
 #include "domain/figures.h"
 #include "domain/rollup_verify.h"
@@ -195,6 +196,50 @@ static void test_small_demo(void **state)
 	assert_int_equal(q_int(e, "SELECT COUNT(*) FROM request"), s.requests);
 }
 
+/* Clones (the benchmark's large histories): copies of the lifecycle's
+ * requests on other grids, whose roll-ups still verify against their events. */
+static void test_clones(void **state)
+{
+	struct env *e = *state;
+	struct demo_request_stats s;
+	struct demo_request_options small;
+	demo_request_options_default(&small, true);
+	load(e, &small, &s);
+	int64_t events = q_int(e, "SELECT COUNT(*) FROM request_event");
+	struct request_clone_stats cs;
+	struct errinfo ei;
+	err_clear(&ei);
+	enum err rc = demo_request_clones(&e->app, 2500, 100000, 2, 11, NULL, NULL, &cs, &ei);
+	if (rc != ERR_OK)
+		fail_msg("demo_request_clones: %d %s", rc, ei.message);
+	assert_int_equal(cs.requests, 2500);
+	assert_int_equal(cs.templates, s.requests);
+	assert_int_equal(q_int(e, "SELECT COUNT(*) FROM request"), s.requests + 2500);
+	assert_int_equal(q_int(e, "SELECT COUNT(*) FROM request_event"), events + cs.events);
+	assert_int_equal(q_int(e, "SELECT COUNT(DISTINCT tracking_code) FROM request"), s.requests + 2500);
+
+	struct rollup_verdict v;
+	assert_int_equal(rollup_verify(&e->app, no_diff, NULL, &v, &ei), ERR_OK);
+	assert_int_equal(v.differences, 0);
+	assert_int_equal(v.events, events + cs.events);
+
+	/* spread over the other street's grids too, each owned inside its own chain */
+	assert_true(q_int(e, "SELECT COUNT(*) FROM request WHERE area_code LIKE '110105002%'") > 500);
+	assert_int_equal(q_int(e, "SELECT COUNT(*) FROM request r JOIN area o ON o.id = r.owner_area_id"
+	                          " WHERE substr(r.area_code, 1, length(o.code)) <> o.code"), 0);
+	/* a clone's events are its template's, a few days earlier at most, none in the future */
+	char now[40], sql[200];
+	store_time_format(clock_now() + 1, now);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM request_event WHERE at > '%s'", now);
+	assert_int_equal(q_int(e, sql), 0);
+	assert_int_equal(q_int(e, "SELECT COUNT(*) FROM request r WHERE NOT EXISTS (SELECT 1 FROM"
+	                          " request_event x WHERE x.request_id = r.id AND x.action = 'create')"), 0);
+	/* no templates asked for: refused, nothing written */
+	struct request_clone_stats none;
+	assert_int_equal(demo_request_clones(&e->app, 10, 0, 2, 11, NULL, NULL, &none, &ei), ERR_INVALID);
+	assert_int_equal(q_int(e, "SELECT COUNT(*) FROM request"), s.requests + 2500);
+}
+
 /* The seed street's close rate and satisfaction as the dashboard sums them
  * (figures_get) over 120 days: enough requests for the shares to show
  * (two weeks hold about one dissatisfied rating, each worth 0.4%). */
@@ -251,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_small_demo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clones, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
