@@ -184,8 +184,19 @@ enum err store_webhook_outbox_add(struct store_conn *c, const char *id_prefix, c
                                   int64_t request_id, const char *area_code, const char *payload,
                                   const char *due, int64_t *added, struct errinfo *ei)
 {
-	char like[80];
-	snprintf(like, sizeof like, "%%,%s,%%", event);
+	/* ",event," anywhere in the list; the names hold '_', LIKE's one-character wildcard */
+	char like[160];
+	size_t w = 0;
+	like[w++] = '%';
+	like[w++] = ',';
+	for (const char *q = event; *q && w + 6 < sizeof like; q++) {
+		if (*q == '_' || *q == '%' || *q == '\\')
+			like[w++] = '\\';
+		like[w++] = *q;
+	}
+	like[w++] = ',';
+	like[w++] = '%';
+	like[w] = '\0';
 	struct store_val p[] = {SV_TEXT(id_prefix), SV_TEXT(event),    id_or_null(request_id),
 	                        SV_TEXT(payload),   SV_TEXT(due),      SV_TEXT(due),
 	                        SV_TEXT(due),       SV_TEXT(like),     SV_TEXT(area_code)};
@@ -198,7 +209,7 @@ enum err store_webhook_outbox_add(struct store_conn *c, const char *id_prefix, c
 	                  " SELECT CAST(? AS TEXT) || CAST(w.id AS TEXT), w.id, CAST(? AS TEXT),"
 	                  " CAST(? AS BIGINT), CAST(? AS TEXT), 'pending', 0, CAST(? AS TEXT),"
 	                  " CAST(? AS TEXT), CAST(? AS TEXT) FROM webhook w"
-	                  " WHERE (w.events LIKE ? OR w.events LIKE '%,request.*,%')"
+	                  " WHERE (w.events LIKE ? ESCAPE '\\' OR w.events LIKE '%,request.*,%')"
 	                  " AND substr(CAST(? AS TEXT), 1, length(w.area_code)) = w.area_code",
 	                  p, 9, added, ei);
 }
