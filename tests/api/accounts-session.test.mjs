@@ -11,13 +11,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, api, linli, DEMO_PASSWORD, backend } from '../lib/server.mjs';
-import { assertError, assertSecurityHeaders, sleep, stopClean } from './helpers.mjs';
+import { assertError, assertSecurityHeaders, sleep, stopClean, DISTRICT_CAPS } from './helpers.mjs';
 
-// district_staff's capabilities (src/auth/caps.c), sorted.
-const DISTRICT_CAPS = ['area.manage', 'area.read', 'calendar.manage', 'calendar.read', 'category.manage',
-  'figure.read', 'party.manage', 'party.read', 'person.manage', 'person.read', 'register.import',
-  'request.approve', 'request.dispatch', 'request.followup', 'request.handle', 'request.intake',
-  'request.read', 'request.supervise', 'request.verify', 'unit.manage', 'unit.read', 'user.read'];
 
 const PASSWORD = 'Str0ng#Pass';
 let server;
@@ -125,7 +120,8 @@ test('login sets an HttpOnly SameSite=Strict Path=/ cookie, not Secure over plai
   assert.deepEqual(b.user.scopes, ['*']);
   assert.ok(!('password_hash' in b.user), 'no password hash in the answer');
   assert.deepEqual([...b.capabilities].sort(),
-    ['apikey.manage', 'calendar.manage', 'calendar.read', 'role.read', 'system.read', 'user.manage', 'user.read']);
+    ['apikey.manage', 'calendar.manage', 'calendar.read', 'role.read', 'system.read', 'user.manage', 'user.read',
+      'webhook.manage']);
   assert.match(b.csrf_token, /^[A-Za-z0-9_-]{32,}$/);
   assert.equal(b.idle_timeout_s, 30 * 60);
   // expires_at: the absolute end, 12 hours from now by default

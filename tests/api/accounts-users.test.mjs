@@ -10,13 +10,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, DEMO_PASSWORD } from '../lib/server.mjs';
-import { assertError, raw, hostPort, stopClean } from './helpers.mjs';
+import { assertError, raw, hostPort, stopClean, DISTRICT_CAPS } from './helpers.mjs';
 
-// district_staff's capabilities (src/auth/caps.c), sorted.
-const DISTRICT_CAPS = ['area.manage', 'area.read', 'calendar.manage', 'calendar.read', 'category.manage',
-  'figure.read', 'party.manage', 'party.read', 'person.manage', 'person.read', 'register.import',
-  'request.approve', 'request.dispatch', 'request.followup', 'request.handle', 'request.intake',
-  'request.read', 'request.supervise', 'request.verify', 'unit.manage', 'unit.read', 'user.read'];
 
 const PASSWORD = 'Str0ng#Pass';
 let server;

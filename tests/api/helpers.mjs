@@ -186,3 +186,10 @@ export function assertNoSanitizerReport(server) {
   const m = log.match(/==\d+==\s*ERROR: \w+Sanitizer[\s\S]{0,4000}|^.*runtime error:.*$/m);
   assert.equal(m, null, `sanitizer report in the server's stderr:\n${m && m[0]}`);
 }
+
+// district_staff's capabilities (src/auth/caps.c), sorted: one list for every suite that checks them.
+export const DISTRICT_CAPS = ['area.manage', 'area.read', 'calendar.manage', 'calendar.read', 'category.manage',
+  'figure.read', 'party.manage', 'party.read', 'person.manage', 'person.read', 'register.import',
+  'request.approve', 'request.dispatch', 'request.followup', 'request.handle', 'request.intake',
+  'request.read', 'request.supervise', 'request.verify', 'unit.manage', 'unit.read', 'user.read',
+  'webhook.manage'];
